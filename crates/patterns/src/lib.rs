@@ -1,1 +1,30 @@
-//! placeholder
+//! Reference implementations of the system-design patterns that the roadmap's
+//! exercises ask for, told in a coffee-shop domain: orders, menu, payments,
+//! loyalty, kitchen and coffee machines.
+//!
+//! Every module is plain, deterministic Rust: time comes from a [`clock::Clock`]
+//! and randomness from a seeded [`rng::SeededRng`], so each example in the
+//! documentation asserts exact behaviour and the book can show it as verified
+//! code.
+//!
+//! ```
+//! use coffee_patterns::clock::{Clock, ManualClock};
+//! use std::time::Duration;
+//!
+//! let clock = ManualClock::new();
+//! clock.advance(Duration::from_millis(250));
+//! assert_eq!(clock.now().as_millis(), 250);
+//! ```
+#![doc(test(attr(deny(warnings))))]
+
+pub mod clock;
+pub mod rng;
+
+// Weeks 1-2: fundamentals, reliability, architecture patterns.
+// (modules are added below this line)
+
+// Weeks 3-4: data, caching, consistency, APIs and messaging.
+// (modules are added below this line)
+
+// Week 5: load balancing, auto-scaling, latency.
+// (modules are added below this line)
