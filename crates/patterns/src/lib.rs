@@ -22,6 +22,7 @@ pub mod rng;
 
 // Weeks 1-2: fundamentals, reliability, architecture patterns.
 // (modules are added below this line)
+pub mod pipeline;
 
 // Weeks 3-4: data, caching, consistency, APIs and messaging.
 // (modules are added below this line)
