@@ -1,0 +1,141 @@
+//! The command line: one clap-derive struct whose doc comments are the help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turn a learning roadmap written in Markdown into a searchable static book.
+///
+/// Run from the book's root (the folder holding book.toml), or pass --root.
+///
+/// Exit codes: 0 success; 1 the roadmap or pages have errors; 2 roadbook
+/// could not run (bad arguments, unreadable files, I/O failure).
+#[derive(Debug, Parser)]
+#[command(name = "roadbook", version, max_term_width = 100)]
+pub struct Cli {
+    /// The book's root folder (holding book.toml).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the book into book/ and the search index into search-index/.
+    Build(BuildArgs),
+    /// Check the roadmap and the pages without writing anything; the
+    /// pull-request gate.
+    Check(CheckArgs),
+    /// Build, serve on localhost, rebuild and reload on every change.
+    Serve(ServeArgs),
+    /// Print the parsed roadmap as JSON.
+    Model,
+    /// Search the built book offline.
+    Search(SearchArgs),
+    /// Print an exercise, week or item in the terminal.
+    Show(ShowArgs),
+}
+
+/// Options of `roadbook build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Also write the generated pages as an ordinary mdBook source tree to
+    /// DIR (buildable with plain `mdbook build DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub emit_sources: Option<PathBuf>,
+
+    /// Write the book here instead of book.toml's build-dir.
+    #[arg(long, short = 'd', value_name = "DIR")]
+    pub dest_dir: Option<PathBuf>,
+
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Options of `roadbook check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Options of `roadbook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 3000)]
+    pub port: u16,
+
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub hostname: String,
+
+    /// Open the book in the default web browser.
+    #[arg(long, short)]
+    pub open: bool,
+}
+
+/// Options of `roadbook search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for: words, "quoted phrases", -exclusions, prefix*.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+
+    /// Only results about these weeks (`3` or `3-4`).
+    #[arg(long, value_name = "N|N-M")]
+    pub week: Option<String>,
+
+    /// Only results of this kind (week, exercise, task, milestone, metric,
+    /// track, certification, prose, code).
+    #[arg(long)]
+    pub kind: Option<String>,
+
+    /// How many results to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+
+    /// Print results as a JSON array, best first.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show results as URLs under this base instead of file paths.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// Options of `roadbook show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The stable ID of an exercise, week or item (e.g. `w01`).
+    pub id: String,
+
+    /// Never page the output.
+    #[arg(long)]
+    pub no_pager: bool,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style, with the source line underlined.
+    Human,
+    /// One JSON array of diagnostics.
+    Json,
+    /// GitHub workflow commands (`::error file=…`), for annotations on a
+    /// pull request.
+    Github,
+}

@@ -1,0 +1,206 @@
+//! roadbook's settings: the `[preprocessor.roadbook]` table of `book.toml`,
+//! plus the few mdBook settings roadbook reads (title, source folder,
+//! repository URL).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// How `check` treats a hands-on item whose exercise page does not exist yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Fail the check.
+    #[default]
+    Error,
+    /// Report it and go on.
+    Warning,
+}
+
+/// The `[preprocessor.roadbook]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RoadbookConfig {
+    /// mdBook's own key, accepted so the table stays valid for mdBook.
+    pub optional: bool,
+    /// mdBook's own key (the preprocessor command), accepted and ignored.
+    pub command: Option<String>,
+    /// The roadmap file, relative to the book root.
+    pub roadmap: PathBuf,
+    /// Severity of a hands-on item with no exercise page.
+    pub missing_exercise_page: Level,
+    /// Where `build` writes the tantivy index, relative to the book root.
+    pub search_index: PathBuf,
+    /// Where the Mermaid sources live, relative to the book root.
+    pub diagrams: PathBuf,
+}
+
+impl Default for RoadbookConfig {
+    fn default() -> Self {
+        Self {
+            optional: true,
+            command: None,
+            roadmap: PathBuf::from("roadmap.md"),
+            missing_exercise_page: Level::Error,
+            search_index: PathBuf::from("search-index"),
+            diagrams: PathBuf::from("diagrams"),
+        }
+    }
+}
+
+/// Everything roadbook needs to know about a book, resolved against its root.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The book root (the folder holding `book.toml`).
+    pub root: PathBuf,
+    /// The book title from `[book]`.
+    pub title: String,
+    /// The Markdown source folder (`[book] src`), absolute.
+    pub src: PathBuf,
+    /// The output folder (`[build] build-dir`), absolute.
+    pub build_dir: PathBuf,
+    /// `[output.html] git-repository-url`, used for "edit in roadmap.md" links.
+    pub repository_url: Option<String>,
+    /// `[output.html] edit-url-template`, with `{path}` standing for a file
+    /// path relative to the book root.
+    pub edit_url_template: Option<String>,
+    /// roadbook's own table.
+    pub roadbook: RoadbookConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct BookToml {
+    book: BookTable,
+    build: BuildTable,
+    output: OutputTable,
+    preprocessor: PreprocessorTable,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookTable {
+    title: Option<String>,
+    src: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct BuildTable {
+    build_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OutputTable {
+    html: HtmlTable,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct HtmlTable {
+    git_repository_url: Option<String>,
+    edit_url_template: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PreprocessorTable {
+    roadbook: RoadbookConfig,
+}
+
+impl Config {
+    /// Reads `book.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("book.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read {}: run roadbook from the book's root or pass --root DIR",
+                path.display()
+            )
+        })?;
+        Self::from_toml(root, &text).with_context(|| format!("invalid {}", path.display()))
+    }
+
+    /// Parses the text of a `book.toml` whose book root is `root`.
+    pub fn from_toml(root: &Path, text: &str) -> Result<Config> {
+        let toml: BookToml = toml::from_str(text)?;
+        let src = root.join(toml.book.src.unwrap_or_else(|| PathBuf::from("src")));
+        let build_dir = root.join(toml.build.build_dir.unwrap_or_else(|| PathBuf::from("book")));
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: toml.book.title.unwrap_or_default(),
+            src,
+            build_dir,
+            repository_url: toml.output.html.git_repository_url,
+            edit_url_template: toml.output.html.edit_url_template,
+            roadbook: toml.preprocessor.roadbook,
+        })
+    }
+
+    /// The roadmap file, absolute.
+    pub fn roadmap_path(&self) -> PathBuf {
+        self.root.join(&self.roadbook.roadmap)
+    }
+
+    /// The search index folder, absolute.
+    pub fn search_index_path(&self) -> PathBuf {
+        self.root.join(&self.roadbook.search_index)
+    }
+
+    /// The folder of exercise pages, absolute.
+    pub fn exercises_dir(&self) -> PathBuf {
+        self.src.join("exercises")
+    }
+
+    /// A link that opens `path` (relative to the book root) for editing,
+    /// scrolled to `line` where the host supports it.
+    pub fn edit_url(&self, path: &str, line: Option<u32>) -> Option<String> {
+        let url = match (&self.edit_url_template, &self.repository_url) {
+            (Some(template), _) => template.replace("{path}", path),
+            (None, Some(repo)) => format!("{}/edit/main/{path}", repo.trim_end_matches('/')),
+            (None, None) => return None,
+        };
+        Some(match line {
+            Some(line) => format!("{url}#L{line}"),
+            None => url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_roadbook_table_and_mdbook_keys() {
+        let config = Config::from_toml(
+            Path::new("/b"),
+            r#"
+            [book]
+            title = "T"
+            [output.html]
+            git-repository-url = "https://example.org/r"
+            [preprocessor.roadbook]
+            optional = true
+            missing-exercise-page = "warning"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.title, "T");
+        assert_eq!(config.src, Path::new("/b/src"));
+        assert_eq!(config.roadbook.missing_exercise_page, Level::Warning);
+        assert_eq!(
+            config.edit_url("roadmap.md", Some(7)).as_deref(),
+            Some("https://example.org/r/edit/main/roadmap.md#L7")
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_roadbook_keys() {
+        let err = Config::from_toml(Path::new("/b"), "[preprocessor.roadbook]\nroadmapp = \"x\"\n")
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field `roadmapp`"), "{err:#}");
+    }
+}
