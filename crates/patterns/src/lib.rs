@@ -29,3 +29,4 @@ pub mod pipeline;
 
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
+pub mod rate_limit;
