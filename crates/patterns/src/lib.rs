@@ -29,4 +29,5 @@ pub mod pipeline;
 
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
+pub mod load_balancer;
 pub mod rate_limit;
