@@ -22,7 +22,10 @@ pub mod rng;
 
 // Weeks 1-2: fundamentals, reliability, architecture patterns.
 // (modules are added below this line)
+pub mod circuit_breaker;
+pub mod idempotency;
 pub mod pipeline;
+pub mod retry;
 
 // Weeks 3-4: data, caching, consistency, APIs and messaging.
 // (modules are added below this line)
