@@ -32,5 +32,6 @@ pub mod retry;
 
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
+pub mod autoscale;
 pub mod load_balancer;
 pub mod rate_limit;
