@@ -23,7 +23,9 @@ pub mod rng;
 // Weeks 1-2: fundamentals, reliability, architecture patterns.
 // (modules are added below this line)
 pub mod circuit_breaker;
+pub mod health;
 pub mod idempotency;
+pub mod latency;
 pub mod pipeline;
 pub mod retry;
 
