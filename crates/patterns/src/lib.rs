@@ -22,6 +22,7 @@ pub mod rng;
 
 // Weeks 1-2: fundamentals, reliability, architecture patterns.
 // (modules are added below this line)
+pub mod capacity;
 pub mod circuit_breaker;
 pub mod health;
 pub mod idempotency;
@@ -39,5 +40,6 @@ pub mod partitioning;
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
 pub mod autoscale;
+pub mod latency_budget;
 pub mod load_balancer;
 pub mod rate_limit;
