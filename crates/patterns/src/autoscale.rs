@@ -55,7 +55,6 @@ use crate::clock::Clock;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-// ANCHOR: rule
 /// One metric's current value and its target, both per replica (average CPU
 /// percent, requests per second per replica, agent tasks waiting per
 /// replica).
@@ -117,6 +116,7 @@ impl Default for Tolerance {
     }
 }
 
+// ANCHOR: rule
 /// The HPA rule for one metric: `ceil(current_replicas × ratio)`, or
 /// `current_replicas` while the ratio is within the tolerance.
 #[must_use]
@@ -166,15 +166,6 @@ pub struct Hpa<C: Clock> {
 }
 
 impl<C: Clock> Hpa<C> {
-    /// An autoscaler with no history.
-    pub fn new(config: HpaConfig, clock: C) -> Self {
-        Self {
-            config,
-            clock,
-            recommendations: VecDeque::new(),
-        }
-    }
-
     /// The replica count to run now, given the count running and the
     /// current metrics.
     pub fn evaluate(&mut self, current_replicas: u32, metrics: &[MetricSample]) -> u32 {
@@ -208,7 +199,17 @@ impl<C: Clock> Hpa<C> {
 }
 // ANCHOR_END: hpa
 
-// ANCHOR: predictive
+impl<C: Clock> Hpa<C> {
+    /// An autoscaler with no history.
+    pub fn new(config: HpaConfig, clock: C) -> Self {
+        Self {
+            config,
+            clock,
+            recommendations: VecDeque::new(),
+        }
+    }
+}
+
 /// Holt's linear exponential smoothing: a level and a trend, each updated as
 /// a weighted average of the new observation and the old estimate.
 ///
@@ -236,6 +237,7 @@ impl HoltForecast {
         }
     }
 
+    // ANCHOR: holt
     /// Adds the next observation (say, orders per minute).
     pub fn observe(&mut self, value: f64) {
         match self.seen {
@@ -253,6 +255,7 @@ impl HoltForecast {
         }
         self.seen += 1;
     }
+    // ANCHOR_END: holt
 
     /// The value expected `steps` observations from now, once there is data.
     #[must_use]
@@ -274,6 +277,7 @@ pub fn seasonal_naive(history: &[f64], season: usize, steps: usize) -> Option<f6
         .copied()
 }
 
+// ANCHOR: predictive
 /// Turns a load forecast into replicas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredictiveScaler {

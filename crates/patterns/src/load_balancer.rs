@@ -49,7 +49,6 @@
 
 use crate::rng::SeededRng;
 
-// ANCHOR: pool
 /// One instance that can serve requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backend {
@@ -171,6 +170,7 @@ impl Pool {
         *active = active.saturating_sub(1);
     }
 
+    // ANCHOR: eligible
     /// Whether `index` may take traffic now: healthy, weighted, and either a
     /// primary or a backup while every primary is down.
     #[must_use]
@@ -182,6 +182,7 @@ impl Pool {
         }
         !b.backup || !self.backends.iter().any(|p| !p.backup && usable(p))
     }
+    // ANCHOR_END: eligible
 
     /// The indices of the backends that may take traffic now.
     #[must_use]
@@ -192,6 +193,7 @@ impl Pool {
     }
 }
 
+// ANCHOR: balancer
 /// A load-balancing strategy.
 pub trait Balancer {
     /// The index in `pool` of the backend for the next request, or `None` if
@@ -199,7 +201,7 @@ pub trait Balancer {
     /// that keep affinity (a store id, a customer id); others ignore it.
     fn pick(&mut self, pool: &Pool, key: &str) -> Option<usize>;
 }
-// ANCHOR_END: pool
+// ANCHOR_END: balancer
 
 /// Each eligible backend in turn, ignoring weights.
 #[derive(Debug, Clone, Default)]
@@ -290,6 +292,8 @@ impl Balancer for LeastConnections {
     }
 }
 
+// ANCHOR_END: least_connections
+
 /// The power of two choices: sample two distinct eligible backends at random
 /// and take the less loaded one (by active requests per weight).
 ///
@@ -311,6 +315,7 @@ impl PowerOfTwoChoices {
     }
 }
 
+// ANCHOR: p2c
 impl Balancer for PowerOfTwoChoices {
     fn pick(&mut self, pool: &Pool, _key: &str) -> Option<usize> {
         let eligible = pool.eligible();
@@ -330,7 +335,7 @@ impl Balancer for PowerOfTwoChoices {
         Some(if load_b < load_a { b } else { a })
     }
 }
-// ANCHOR_END: least_connections
+// ANCHOR_END: p2c
 
 // ANCHOR: hash_ring
 /// Consistent hashing with virtual nodes.

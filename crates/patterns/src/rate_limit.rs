@@ -62,7 +62,6 @@ use crate::clock::Clock;
 use std::fmt;
 use std::time::Duration;
 
-// ANCHOR: quota
 /// How much traffic a limiter lets through: one request is earned every
 /// `interval`, and at most `burst` requests may arrive back to back.
 ///
@@ -115,7 +114,6 @@ impl Quota {
         self.burst
     }
 }
-// ANCHOR_END: quota
 
 /// A refused request, and when the same client may try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +243,8 @@ pub enum Priority {
     Low,
 }
 
+// ANCHOR_END: priority
+
 impl Priority {
     /// All priorities, most important first.
     pub const ALL: [Priority; 4] = [
@@ -277,6 +277,7 @@ impl fmt::Display for Shed {
 
 impl std::error::Error for Shed {}
 
+// ANCHOR: admission
 /// Admission control with priority load shedding.
 ///
 /// Each priority may fill the service only up to its share of `capacity`
@@ -290,6 +291,24 @@ pub struct AdmissionControl {
     /// Percent of capacity each priority may fill, indexed like `Priority::ALL`.
     shares: [u32; 4],
 }
+
+impl AdmissionControl {
+    /// Admits a request of `priority`, counting it as in flight until
+    /// [`finish`](Self::finish), or sheds it.
+    pub fn try_admit(&mut self, priority: Priority) -> Result<(), Shed> {
+        let limit = u64::from(self.capacity) * u64::from(self.shares[priority as usize]) / 100;
+        if u64::from(self.in_flight) < limit {
+            self.in_flight += 1;
+            Ok(())
+        } else {
+            Err(Shed {
+                priority,
+                in_flight: self.in_flight,
+            })
+        }
+    }
+}
+// ANCHOR_END: admission
 
 impl AdmissionControl {
     /// A controller for a service that can work on `capacity` requests at once.
@@ -309,21 +328,6 @@ impl AdmissionControl {
         self
     }
 
-    /// Admits a request of `priority`, counting it as in flight until
-    /// [`finish`](Self::finish), or sheds it.
-    pub fn try_admit(&mut self, priority: Priority) -> Result<(), Shed> {
-        let limit = u64::from(self.capacity) * u64::from(self.shares[priority as usize]) / 100;
-        if u64::from(self.in_flight) < limit {
-            self.in_flight += 1;
-            Ok(())
-        } else {
-            Err(Shed {
-                priority,
-                in_flight: self.in_flight,
-            })
-        }
-    }
-
     /// Marks one admitted request as done.
     pub fn finish(&mut self) {
         self.in_flight = self.in_flight.saturating_sub(1);
@@ -341,7 +345,6 @@ impl AdmissionControl {
         (u64::from(self.in_flight) * 100 / u64::from(self.capacity.max(1))) as u32
     }
 }
-// ANCHOR_END: priority
 
 #[cfg(test)]
 mod tests {
