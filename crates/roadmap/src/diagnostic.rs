@@ -64,7 +64,13 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, file, span, message.into())
     }
 
-    fn new(severity: Severity, code: &'static str, file: &str, span: Span, message: String) -> Self {
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        span: Span,
+        message: String,
+    ) -> Self {
         Diagnostic {
             severity,
             code,

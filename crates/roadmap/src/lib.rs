@@ -2,11 +2,19 @@
 //! stable IDs and source spans out, together with every [`Diagnostic`] found
 //! on the way. No I/O and no HTML: callers hand it text.
 
+mod blocks;
 mod diagnostic;
+mod encoding;
+mod id;
 mod model;
+mod parse;
+mod weeks;
 
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use encoding::{Mojibake, find_mojibake, first_invalid_utf8};
+pub use id::{is_valid as is_valid_id, slug};
 pub use model::*;
+pub use weeks::{duration_named, weeks_named};
 
 /// A parsed roadmap and every problem found while parsing it.
 ///
@@ -24,9 +32,31 @@ pub struct Parsed {
 /// Parses the roadmap `source`, read from `file` (a path relative to the book
 /// root, used in diagnostics).
 pub fn parse(source: &str, file: &str) -> Parsed {
-    let _ = (source, file);
-    Parsed {
-        roadmap: Roadmap::default(),
-        diagnostics: Vec::new(),
-    }
+    parse::parse(source, file)
+}
+
+/// Parses a roadmap read as raw bytes: text that is not UTF-8 is reported
+/// (with where it breaks) and decoded lossily, so the rest still parses.
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Parsed {
+    let Some(bad) = first_invalid_utf8(bytes) else {
+        return parse(std::str::from_utf8(bytes).expect("checked above"), file);
+    };
+    let text = String::from_utf8_lossy(bytes);
+    // The lossy text has the same bytes up to the first invalid one.
+    let mut parsed = parse(&text, file);
+    let span = parse::LineIndex::new(&text).span(&text, bad..bad);
+    parsed.diagnostics.insert(
+        0,
+        Diagnostic::error("not-utf8", file, span, format!("{file} is not valid UTF-8 (byte 0x{:02X} at offset {bad})", bytes[bad]))
+            .with_label("invalid UTF-8 starts here")
+            .with_help("save the file as UTF-8; an editor's \"reopen with encoding\" then \"save as UTF-8\" does it"),
+    );
+    parsed
+}
+
+/// Every ID of the roadmap a reader can link to or tick, with where it is
+/// defined and what kind of element it names (`item`, `week`, …).
+#[must_use]
+pub fn ids(roadmap: &Roadmap) -> Vec<(String, Span, &'static str)> {
+    parse::all_ids(roadmap)
 }

@@ -40,8 +40,47 @@ pub struct Roadmap {
     pub tracks: Vec<Track>,
     /// Certification levels, lowest first.
     pub certifications: Vec<Certification>,
-    /// Everything else, kept as Markdown so no text is ever dropped.
+    /// Everything else, kept as Markdown so no text is ever dropped; each
+    /// section says which part of the roadmap it stood in.
     pub prose: Vec<Section>,
+    /// The headings the author gave each part, where there was one.
+    pub part_titles: PartTitles,
+}
+
+/// The parts of a roadmap, in the order a reader meets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    /// Before the plan: overview, approach, commitment.
+    #[default]
+    Introduction,
+    /// The phases and weeks.
+    Plan,
+    /// Milestones per phase.
+    Milestones,
+    /// Success metrics.
+    Metrics,
+    /// Acceleration options.
+    Tracks,
+    /// Certification levels.
+    Certifications,
+    /// A part the parser does not recognise.
+    Other,
+}
+
+/// The heading of each part, as written (emoji kept).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PartTitles {
+    /// The plan's heading (`📅 Week-by-Week Implementation Plan`).
+    pub plan: Option<String>,
+    /// The milestones' heading.
+    pub milestones: Option<String>,
+    /// The metrics' heading.
+    pub metrics: Option<String>,
+    /// The tracks' heading.
+    pub tracks: Option<String>,
+    /// The certification levels' heading.
+    pub certifications: Option<String>,
 }
 
 /// A section the parser keeps as Markdown, with any `label: value` entries it
@@ -52,8 +91,10 @@ pub struct Section {
     pub id: String,
     /// The heading text (empty for text before any heading).
     pub title: String,
-    /// The heading level (1-6; 0 for text before any heading).
+    /// The heading level (1-6; 0 for text under no heading of its own).
     pub level: u8,
+    /// The part of the roadmap it stood in.
+    pub part: Part,
     /// The section body as the author wrote it (Markdown, without the
     /// heading, up to the next heading).
     pub markdown: String,
