@@ -19,7 +19,9 @@
 //! their expected cost) that a team splits between services, and
 //! [`Path::simulate`] draws many requests from a seeded generator and reports
 //! the percentiles a dashboard would show. Averages hide tails: measure p50,
-//! p95 and p99, never only the mean.
+//! p95 and p99, never only the mean. A simulation can afford to keep and sort
+//! every sample, so its percentiles are exact; a live service keeps a
+//! [`Histogram`](crate::latency::Histogram) instead.
 //!
 //! # Example: parallel beats sequential
 //!
