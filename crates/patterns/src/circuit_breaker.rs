@@ -108,7 +108,7 @@ pub enum CallError<E> {
     Failed(E),
 }
 
-// ANCHOR: state_machine
+// ANCHOR: state
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Inner {
     Closed,
@@ -133,6 +133,7 @@ pub struct CircuitBreaker<C> {
     /// Bumped on every state change; permits from older episodes are stale.
     episode: u64,
 }
+// ANCHOR_END: state
 
 impl<C: Clock> CircuitBreaker<C> {
     /// A closed breaker.
@@ -157,6 +158,7 @@ impl<C: Clock> CircuitBreaker<C> {
         }
     }
 
+    // ANCHOR: acquire
     /// Asks to make a call.
     ///
     /// # Errors
@@ -182,7 +184,9 @@ impl<C: Clock> CircuitBreaker<C> {
             episode: self.episode,
         })
     }
+    // ANCHOR_END: acquire
 
+    // ANCHOR: record
     /// Reports how the permitted call went (`true` for success). Outcomes
     /// of permits issued before the last state change are ignored.
     pub fn record(&mut self, permit: Permit, success: bool) {
@@ -226,6 +230,8 @@ impl<C: Clock> CircuitBreaker<C> {
         }
     }
 
+    // ANCHOR_END: record
+
     fn trip(&mut self) {
         let until = self.clock.now() + self.config.open_duration;
         self.transition(Inner::Open { until });
@@ -249,7 +255,6 @@ impl<C: Clock> CircuitBreaker<C> {
             });
         }
     }
-    // ANCHOR_END: state_machine
 
     /// The current state, with an elapsed open period seen as half-open.
     pub fn state(&mut self) -> State {

@@ -44,7 +44,6 @@
 use crate::clock::Clock;
 use std::time::Duration;
 
-// ANCHOR: histogram
 /// A histogram of `u64` values with a bounded relative error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Histogram {
@@ -78,6 +77,7 @@ impl Histogram {
         0.5f64.powi(self.precision as i32)
     }
 
+    // ANCHOR: buckets
     /// The bucket `value` falls in: exact below `2^p`, then `2^(p-1)`
     /// buckets per power of two.
     fn index(&self, value: u64) -> usize {
@@ -100,6 +100,7 @@ impl Histogram {
         let top = (index - (shift << (p - 1))) as u64;
         (top << shift, 1 << shift)
     }
+    // ANCHOR_END: buckets
 
     /// Adds one value.
     pub fn record(&mut self, value: u64) {
@@ -112,6 +113,7 @@ impl Histogram {
         self.max = self.max.max(value);
     }
 
+    // ANCHOR: quantile
     /// The value at `quantile` (0 to 1) by the nearest-rank rule: the
     /// smallest recorded value with at least `ceil(q·n)` values at or below
     /// it, reported as its bucket's midpoint. Zero when empty.
@@ -128,7 +130,7 @@ impl Histogram {
         }
         0
     }
-    // ANCHOR_END: histogram
+    // ANCHOR_END: quantile
 
     /// How many values were recorded.
     #[must_use]
@@ -160,7 +162,6 @@ pub struct LatencySummary {
     pub max: Duration,
 }
 
-// ANCHOR: middleware
 /// Wraps a handler and records how long each call takes, in microseconds.
 #[derive(Debug)]
 pub struct LatencyMonitor<H, C> {
@@ -182,6 +183,7 @@ impl<H, C: Clock> LatencyMonitor<H, C> {
         }
     }
 
+    // ANCHOR: middleware
     /// Calls the handler, times it, counts it if it failed.
     ///
     /// # Errors
@@ -201,6 +203,7 @@ impl<H, C: Clock> LatencyMonitor<H, C> {
         }
         result
     }
+    // ANCHOR_END: middleware
 
     /// Counts and percentiles so far.
     #[must_use]
@@ -216,7 +219,6 @@ impl<H, C: Clock> LatencyMonitor<H, C> {
         }
     }
 }
-// ANCHOR_END: middleware
 
 impl<H, C> LatencyMonitor<H, C> {
     /// The histogram of latencies in microseconds.

@@ -90,7 +90,6 @@ impl Stage {
 }
 // ANCHOR_END: stage
 
-// ANCHOR: formulas
 /// Steady-state figures of one queue, in seconds and orders.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueMetrics {
@@ -108,6 +107,7 @@ pub struct QueueMetrics {
     pub mean_time_in_system: f64,
 }
 
+// ANCHOR: formulas
 /// Erlang's C formula: the probability that an arrival waits in an M/M/c
 /// queue with `servers` servers and offered load `a = λ/μ` (in Erlangs).
 /// Returns 1 when the queue is unstable (`a >= servers`).
@@ -305,7 +305,6 @@ impl Pipeline {
     }
     // ANCHOR_END: analyse
 
-    // ANCHOR: simulate
     /// Simulates `orders` orders arriving as a Poisson stream at
     /// `arrival_rate` per second, each stage serving first come first served
     /// with exponential service times. The same `seed` gives the same report.
@@ -323,6 +322,7 @@ impl Pipeline {
             })
             .collect();
 
+        // ANCHOR: simulate
         let mut ready = arrivals.clone(); // when each order reaches the next stage
         let mut stage_reports = Vec::with_capacity(self.stages.len());
         for stage in &self.stages {
@@ -345,6 +345,7 @@ impl Pipeline {
             }
             stage_reports.push((stage, busy, total_wait, max_wait));
         }
+        // ANCHOR_END: simulate
         let departures = ready;
 
         let duration = departures.iter().copied().fold(0.0, f64::max);
@@ -367,7 +368,6 @@ impl Pipeline {
             mean_in_system: time_average_in_system(&arrivals, &departures, duration),
         }
     }
-    // ANCHOR_END: simulate
 }
 
 /// The integral of "orders in the system" over `[0, duration]`, divided by

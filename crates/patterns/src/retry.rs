@@ -94,7 +94,6 @@ pub enum Jitter {
     Decorrelated,
 }
 
-// ANCHOR: backoff
 /// The sequence of delays between attempts.
 #[derive(Debug, Clone)]
 pub struct Backoff {
@@ -118,6 +117,7 @@ impl Backoff {
         }
     }
 
+    // ANCHOR: backoff
     /// The delay to wait after the next failure.
     pub fn next_delay(&mut self, rng: &mut SeededRng) -> Duration {
         let exponential = self
@@ -136,6 +136,7 @@ impl Backoff {
         self.previous = delay;
         delay
     }
+    // ANCHOR_END: backoff
 }
 
 /// A uniform duration in `[low, high]`, to the nanosecond.
@@ -153,7 +154,6 @@ fn between(rng: &mut SeededRng, low: Duration, high: Duration) -> Duration {
     };
     Duration::from_nanos(low_ns + offset)
 }
-// ANCHOR_END: backoff
 
 /// When to retry and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
