@@ -35,7 +35,9 @@ pub mod retry;
 pub mod analytics;
 pub mod cache;
 pub mod cluster;
+pub mod consistency;
 pub mod partitioning;
+pub mod saga;
 
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
