@@ -24,10 +24,12 @@ pub mod rng;
 // (modules are added below this line)
 pub mod capacity;
 pub mod circuit_breaker;
+pub mod discovery;
 pub mod health;
 pub mod idempotency;
 pub mod latency;
 pub mod pipeline;
+pub mod ports;
 pub mod retry;
 
 // Weeks 3-4: data, caching, consistency, APIs and messaging.
