@@ -25,6 +25,7 @@ pub mod rng;
 pub mod capacity;
 pub mod circuit_breaker;
 pub mod discovery;
+pub mod event_bus;
 pub mod health;
 pub mod idempotency;
 pub mod latency;
