@@ -63,7 +63,6 @@ pub struct OrderLine<'a> {
     pub amount_cents: u64,
 }
 
-// ANCHOR: star_schema
 /// A dimension table: each distinct name gets a small surrogate key, so fact
 /// rows carry integers instead of repeated strings.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +71,7 @@ pub struct Dimension {
     names: Vec<String>,
 }
 
+// ANCHOR: star_schema
 /// The grain of the fact table: one row per hour, drink and store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactKey {
@@ -145,6 +145,21 @@ impl SalesCube {
             .collect()
     }
 
+    fn facts_between(&self, from: i64, to: i64) -> impl Iterator<Item = (&FactKey, &Measures)> {
+        let bound = |hour_start| FactKey {
+            hour_start,
+            drink: 0,
+            store: 0,
+        };
+        let range = if from < to {
+            bound(from)..bound(to)
+        } else {
+            bound(from)..bound(from)
+        };
+        self.facts.range(range)
+    }
+    // ANCHOR_END: report
+
     /// Rolls the hourly facts of `[from, to)` up to one row per UTC day and
     /// store, ordered by day then store name.
     #[must_use]
@@ -163,21 +178,6 @@ impl SalesCube {
             })
             .collect()
     }
-
-    fn facts_between(&self, from: i64, to: i64) -> impl Iterator<Item = (&FactKey, &Measures)> {
-        let bound = |hour_start| FactKey {
-            hour_start,
-            drink: 0,
-            store: 0,
-        };
-        let range = if from < to {
-            bound(from)..bound(to)
-        } else {
-            bound(from)..bound(from)
-        };
-        self.facts.range(range)
-    }
-    // ANCHOR_END: report
 
     /// The drinks that sold the most cups in `[from, to)`, best first (ties by
     /// name), at most `limit` of them.

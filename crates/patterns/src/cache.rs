@@ -89,16 +89,7 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
             self.touch(at);
             return None;
         }
-        let evicted = if self.index.len() == self.capacity {
-            let oldest = self.oldest;
-            self.unlink(oldest);
-            let slot = self.slots[oldest].take().expect("linked slots are full");
-            self.index.remove(&slot.key);
-            self.free.push(oldest);
-            Some((slot.key, slot.value))
-        } else {
-            None
-        };
+        let evicted = (self.index.len() == self.capacity).then(|| self.evict_oldest());
         let slot = Slot {
             key: key.clone(),
             value,
@@ -120,6 +111,8 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
         evicted
     }
 
+    // ANCHOR_END: lru
+
     /// The value of `key`, which becomes the most recently used.
     pub fn get<Q>(&mut self, key: &Q) -> Option<&V>
     where
@@ -130,7 +123,6 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
         self.touch(at);
         Some(&self.slot(at).value)
     }
-    // ANCHOR_END: lru
 
     /// An empty cache holding at most `capacity` entries.
     ///
@@ -200,6 +192,15 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
             at = slot.older;
             Some((&slot.key, &slot.value))
         })
+    }
+
+    fn evict_oldest(&mut self) -> (K, V) {
+        let oldest = self.oldest;
+        self.unlink(oldest);
+        let slot = self.slots[oldest].take().expect("linked slots are full");
+        self.index.remove(&slot.key);
+        self.free.push(oldest);
+        (slot.key, slot.value)
     }
 
     fn slot(&self, at: usize) -> &Slot<K, V> {

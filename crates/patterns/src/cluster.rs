@@ -345,43 +345,49 @@ impl Cluster {
             .max_by(|(a_name, a), (b_name, b)| a.applied.cmp(&b.applied).then(b_name.cmp(a_name)))
             .map(|(replica, _)| replica.clone());
         let Some(promoted) = best else {
-            let mut lost = 0;
-            for owner in self.slots.iter_mut().filter(|o| o.as_deref() == Some(name)) {
-                *owner = None;
-                lost += 1;
-            }
+            let slots = self.reassign_slots(name, None);
             return Ok(Failover::SlotsLost {
                 failed: name.to_string(),
-                slots: lost,
+                slots,
             });
         };
-        for owner in self.slots.iter_mut().filter(|o| o.as_deref() == Some(name)) {
-            *owner = Some(promoted.clone());
-        }
-        let new_master = self.nodes.get_mut(&promoted).expect("replica exists");
-        new_master.role = Role::Master;
-        new_master.log.clear();
-        let snapshot = new_master.data.clone();
-        // The remaining replicas resynchronise from the new master.
-        for node in self.nodes.values_mut() {
-            if node.role
-                == (Role::Replica {
-                    of: name.to_string(),
-                })
-            {
-                node.role = Role::Replica {
-                    of: promoted.clone(),
-                };
-                node.data = snapshot.clone();
-                node.applied = 0;
-            }
-        }
+        self.reassign_slots(name, Some(&promoted));
+        self.promote(&promoted, name);
         Ok(Failover::Promoted {
             failed: name.to_string(),
             promoted,
         })
     }
     // ANCHOR_END: failover
+
+    /// Hands every slot of `from` to `to` (or to nobody); returns how many.
+    fn reassign_slots(&mut self, from: &str, to: Option<&str>) -> usize {
+        let mut moved = 0;
+        for owner in self.slots.iter_mut().filter(|o| o.as_deref() == Some(from)) {
+            *owner = to.map(str::to_string);
+            moved += 1;
+        }
+        moved
+    }
+
+    /// Makes `replica` the master in place of `failed`; the other replicas of
+    /// `failed` resynchronise from it.
+    fn promote(&mut self, replica: &str, failed: &str) {
+        let new_master = self.nodes.get_mut(replica).expect("replica exists");
+        new_master.role = Role::Master;
+        new_master.log.clear();
+        let snapshot = new_master.data.clone();
+        let old_role = Role::Replica {
+            of: failed.to_string(),
+        };
+        for node in self.nodes.values_mut().filter(|n| n.role == old_role) {
+            node.role = Role::Replica {
+                of: replica.to_string(),
+            };
+            node.data = snapshot.clone();
+            node.applied = 0;
+        }
+    }
 
     /// The role of node `name`, if it exists.
     #[must_use]

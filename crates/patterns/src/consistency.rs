@@ -67,13 +67,6 @@ pub struct VersionVector {
 }
 
 impl VersionVector {
-    /// Records one more update made at replica `node`; returns its counter.
-    pub fn increment(&mut self, node: &str) -> u64 {
-        let counter = self.counters.entry(node.to_string()).or_insert(0);
-        *counter += 1;
-        *counter
-    }
-
     /// Takes in everything `other` has seen: the pointwise maximum.
     pub fn merge(&mut self, other: &Self) {
         for (node, &count) in &other.counters {
@@ -102,6 +95,13 @@ impl VersionVector {
         }
     }
     // ANCHOR_END: version_vector
+
+    /// Records one more update made at replica `node`; returns its counter.
+    pub fn increment(&mut self, node: &str) -> u64 {
+        let counter = self.counters.entry(node.to_string()).or_insert(0);
+        *counter += 1;
+        *counter
+    }
 
     /// An empty vector: no update seen.
     #[must_use]
@@ -290,6 +290,53 @@ impl<T: Clone> LwwRegister<T> {
         (self.timestamp, &self.node)
     }
 }
+
+// ANCHOR: pn_counter
+/// A replicated stock counter (a PN-counter CRDT): each region counts its own
+/// restocks and sales, and merging takes the per-region maximum. Every region
+/// converges to the same total with no coordination, but nothing stops two
+/// regions from selling the last bag at the same time: use it for figures
+/// that may briefly be wrong, such as "about 40 bags left" on a listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StockCounter {
+    added: BTreeMap<String, u64>,
+    removed: BTreeMap<String, u64>,
+}
+
+impl StockCounter {
+    /// Records `units` restocked at `region`.
+    pub fn restock(&mut self, region: &str, units: u64) {
+        *self.added.entry(region.to_string()).or_insert(0) += units;
+    }
+
+    /// Records `units` sold at `region`.
+    pub fn sell(&mut self, region: &str, units: u64) {
+        *self.removed.entry(region.to_string()).or_insert(0) += units;
+    }
+
+    /// Takes in another replica's counts: the per-region maximum of each.
+    pub fn merge(&mut self, other: &Self) {
+        for (mine, theirs) in [
+            (&mut self.added, &other.added),
+            (&mut self.removed, &other.removed),
+        ] {
+            for (region, &count) in theirs {
+                let entry = mine.entry(region.clone()).or_insert(0);
+                *entry = (*entry).max(count);
+            }
+        }
+    }
+
+    /// Restocked minus sold, over every region this replica has heard of
+    /// (negative if regions oversold).
+    #[must_use]
+    pub fn value(&self) -> i64 {
+        let added: u64 = self.added.values().sum();
+        let removed: u64 = self.removed.values().sum();
+        added as i64 - removed as i64
+    }
+}
+// ANCHOR_END: pn_counter
 
 /// A stock level and the version it was read at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -593,6 +640,19 @@ mod tests {
         assert_eq!(reserve(&calm, "tea", 1, 3), Err(ReserveError::UnknownSku));
     }
 
+    #[test]
+    fn stock_counters_converge_and_can_go_negative() {
+        let mut americas = StockCounter::default();
+        americas.restock("americas", 10);
+        let mut europe = americas.clone();
+        americas.sell("americas", 6);
+        europe.sell("europe", 6); // both sold from the same 10 bags
+        americas.merge(&europe);
+        europe.merge(&americas);
+        assert_eq!(americas, europe);
+        assert_eq!(americas.value(), -2);
+    }
+
     fn version_vector() -> impl Strategy<Value = VersionVector> {
         proptest::collection::btree_map("[a-d]", 0u64..5, 0..4)
             .prop_map(|counters| VersionVector { counters })
@@ -627,6 +687,43 @@ mod tests {
                 same => same,
             };
             prop_assert_eq!(b.compare(&a), flipped);
+        }
+
+        /// Replicas of a stock counter that exchange state in any order, with
+        /// repeats, agree on the total of every operation.
+        #[test]
+        fn stock_counter_replicas_converge(
+            ops in proptest::collection::vec((0usize..3, any::<bool>(), 0u64..10), 0..40),
+            gossip in proptest::collection::vec((0usize..3, 0usize..3), 0..30),
+        ) {
+            const REGIONS: [&str; 3] = ["americas", "europe", "asia"];
+            let mut replicas = vec![StockCounter::default(); 3];
+            let mut expected = 0i64;
+            for (i, &(region, restock, units)) in ops.iter().enumerate() {
+                if restock {
+                    replicas[region].restock(REGIONS[region], units);
+                    expected += units as i64;
+                } else {
+                    replicas[region].sell(REGIONS[region], units);
+                    expected -= units as i64;
+                }
+                if let Some(&(from, to)) = gossip.get(i) {
+                    let state = replicas[from].clone();
+                    replicas[to].merge(&state);
+                }
+            }
+            // A final full exchange: everyone merges everyone, twice.
+            for _ in 0..2 {
+                for from in 0..3 {
+                    let state = replicas[from].clone();
+                    for replica in &mut replicas {
+                        replica.merge(&state);
+                    }
+                }
+            }
+            for replica in &replicas {
+                prop_assert_eq!(replica.value(), expected);
+            }
         }
 
         /// Replicas that receive the same writes in any order agree, and the

@@ -108,6 +108,8 @@ impl MonthPartition {
         }
     }
 
+    // ANCHOR_END: partition_key
+
     /// The first second of the month, as a Unix timestamp (inclusive bound).
     #[must_use]
     pub fn starts_at(self) -> i64 {
@@ -141,6 +143,7 @@ impl fmt::Display for MonthPartition {
     }
 }
 
+// ANCHOR: pruning
 /// Partition pruning: the months that overlap `[from, to)`, in order. A
 /// query for that range reads these partitions and no others.
 #[must_use]
@@ -156,7 +159,7 @@ pub fn partitions_overlapping(from: i64, to: i64) -> Vec<MonthPartition> {
     }
     months
 }
-// ANCHOR_END: partition_key
+// ANCHOR_END: pruning
 
 /// A row of the orders table.
 #[derive(Debug, Clone, PartialEq, Eq)]

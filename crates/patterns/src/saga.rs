@@ -199,39 +199,45 @@ impl<Ctx> Saga<Ctx> {
             };
         };
         for step in self.steps[..done].iter_mut().rev() {
-            let mut undone = false;
-            for _ in 0..self.compensation_attempts {
-                match (step.compensation)(ctx) {
-                    Ok(()) => {
-                        log.push(SagaEvent::Compensated(step.name));
-                        undone = true;
-                        break;
-                    }
-                    Err(reason) => {
-                        log.push(SagaEvent::CompensationRetried {
-                            step: step.name,
-                            reason,
-                        });
-                    }
-                }
-            }
-            if !undone {
-                return SagaOutcome {
-                    status: SagaStatus::Stuck { step: step.name },
-                    log,
-                };
+            if !compensate(step, ctx, self.compensation_attempts, &mut log) {
+                let status = SagaStatus::Stuck { step: step.name };
+                return SagaOutcome { status, log };
             }
         }
-        SagaOutcome {
-            status: SagaStatus::Compensated {
-                failed_step,
-                reason,
-            },
-            log,
-        }
+        let status = SagaStatus::Compensated {
+            failed_step,
+            reason,
+        };
+        SagaOutcome { status, log }
     }
     // ANCHOR_END: run
 }
+
+// ANCHOR: compensate
+/// Runs `step`'s compensation until it succeeds, at most `attempts` times,
+/// logging each try. Compensations must be idempotent: an attempt that timed
+/// out may have worked, and the retry runs it again.
+fn compensate<Ctx>(
+    step: &mut Step<Ctx>,
+    ctx: &mut Ctx,
+    attempts: u32,
+    log: &mut Vec<SagaEvent>,
+) -> bool {
+    for _ in 0..attempts {
+        match (step.compensation)(ctx) {
+            Ok(()) => {
+                log.push(SagaEvent::Compensated(step.name));
+                return true;
+            }
+            Err(reason) => log.push(SagaEvent::CompensationRetried {
+                step: step.name,
+                reason,
+            }),
+        }
+    }
+    false
+}
+// ANCHOR_END: compensate
 
 /// The three services an order touches, in one struct for the example: the
 /// order service's open orders, the payment service's wallet and captured
