@@ -26,6 +26,7 @@ pub mod capacity;
 pub mod circuit_breaker;
 pub mod discovery;
 pub mod event_bus;
+pub mod event_sourcing;
 pub mod health;
 pub mod idempotency;
 pub mod latency;
