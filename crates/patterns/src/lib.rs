@@ -33,6 +33,7 @@ pub mod latency;
 pub mod pipeline;
 pub mod ports;
 pub mod retry;
+pub mod subscription;
 
 // Weeks 3-4: data, caching, consistency, APIs and messaging.
 // (modules are added below this line)
