@@ -80,7 +80,6 @@ impl Instance {
     }
 }
 
-// ANCHOR: registry
 /// Instances per service name, with a round-robin cursor per service.
 #[derive(Debug)]
 pub struct ServiceRegistry<C> {
@@ -114,6 +113,7 @@ impl<C: Clock> ServiceRegistry<C> {
         });
     }
 
+    // ANCHOR: heartbeat
     /// Renews instance `id`'s lease.
     ///
     /// # Errors
@@ -138,6 +138,9 @@ impl<C: Clock> ServiceRegistry<C> {
         }
     }
 
+    // ANCHOR_END: heartbeat
+
+    // ANCHOR: lookup
     /// The address of the next live instance of `service`, round robin.
     pub fn lookup(&mut self, service: &str) -> Option<String> {
         let now = self.clock.now();
@@ -172,8 +175,8 @@ impl<C: Clock> ServiceRegistry<C> {
         expired.sort();
         expired
     }
+    // ANCHOR_END: lookup
 }
-// ANCHOR_END: registry
 
 impl<C: Clock> ServiceRegistry<C> {
     /// Removes instance `id` (a clean shutdown).

@@ -234,6 +234,9 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         }
         batch
     }
+    // ANCHOR_END: poll
+
+    // ANCHOR: ack
 
     /// Acknowledges `delivery`: its group moves past it in its partition.
     ///
@@ -250,7 +253,7 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         cursor.in_flight = None;
         Ok(())
     }
-    // ANCHOR_END: poll
+    // ANCHOR_END: ack
 
     /// Gives `delivery` back without processing it: it is visible again at
     /// once, for a retry.

@@ -45,7 +45,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-// ANCHOR: events
 /// Something that happened to an order. Events are facts: never edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrderEvent {
@@ -113,6 +112,7 @@ pub struct OrderState {
     pub version: u64,
 }
 
+// ANCHOR: apply
 impl OrderState {
     /// Applies one event. Never fails: the event already happened.
     pub fn apply(&mut self, event: &OrderEvent) {
@@ -149,7 +149,7 @@ impl OrderState {
         state
     }
 }
-// ANCHOR_END: events
+// ANCHOR_END: apply
 
 /// What someone asks the order to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,6 +324,9 @@ impl EventStore {
         }
         Ok(version)
     }
+    // ANCHOR_END: append
+
+    // ANCHOR: load
 
     /// The current state: the latest snapshot plus the events after it.
     #[must_use]
@@ -347,7 +350,7 @@ impl EventStore {
         self.append(stream, state.version, events)
             .map_err(CommandError::Conflict)
     }
-    // ANCHOR_END: append
+    // ANCHOR_END: load
 
     /// Every event of `stream`, oldest first.
     #[must_use]

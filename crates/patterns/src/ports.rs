@@ -156,7 +156,6 @@ pub trait Notifier {
 }
 // ANCHOR_END: ports
 
-// ANCHOR: service
 /// The application service: the order use case, written against ports only.
 #[derive(Debug)]
 pub struct OrderService<R, P, N> {
@@ -175,6 +174,7 @@ impl<R: OrderRepository, P: PaymentGateway, N: Notifier> OrderService<R, P, N> {
         }
     }
 
+    // ANCHOR: service
     /// Prices the order, charges for it, stores it and tells the customer.
     ///
     /// # Errors
@@ -215,8 +215,8 @@ impl<R: OrderRepository, P: PaymentGateway, N: Notifier> OrderService<R, P, N> {
         self.notifier.notify(customer, &message);
         Ok(order)
     }
+    // ANCHOR_END: service
 }
-// ANCHOR_END: service
 
 impl<R, P, N> OrderService<R, P, N> {
     /// The repository adapter.

@@ -213,6 +213,7 @@ impl Subscription {
         };
         Ok(())
     }
+    // ANCHOR_END: transitions
 
     /// Pauses an active subscription, keeping its paid time for later.
     ///
@@ -258,7 +259,6 @@ impl Subscription {
         };
         Ok(())
     }
-    // ANCHOR_END: transitions
 
     fn invalid(&self, action: &'static str) -> InvalidTransition {
         InvalidTransition {
