@@ -38,6 +38,7 @@ pub mod subscription;
 // Weeks 3-4: data, caching, consistency, APIs and messaging.
 // (modules are added below this line)
 pub mod analytics;
+pub mod api;
 pub mod cache;
 pub mod cluster;
 pub mod consistency;
