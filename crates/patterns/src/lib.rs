@@ -42,8 +42,11 @@ pub mod api;
 pub mod cache;
 pub mod cluster;
 pub mod consistency;
+pub mod order_tracking;
 pub mod partitioning;
+pub mod pool;
 pub mod saga;
+pub mod streaming;
 
 // Week 5: load balancing, auto-scaling, latency.
 // (modules are added below this line)
