@@ -34,6 +34,9 @@ pub struct RoadbookConfig {
     pub search_index: PathBuf,
     /// Where the Mermaid sources live, relative to the book root.
     pub diagrams: PathBuf,
+    /// A folder of page templates replacing the built-in ones of the same
+    /// name (`week.md.tera`, …), relative to the book root.
+    pub templates: Option<PathBuf>,
 }
 
 impl Default for RoadbookConfig {
@@ -45,6 +48,7 @@ impl Default for RoadbookConfig {
             missing_exercise_page: Level::Error,
             search_index: PathBuf::from("search-index"),
             diagrams: PathBuf::from("diagrams"),
+            templates: None,
         }
     }
 }
@@ -127,7 +131,11 @@ impl Config {
     pub fn from_toml(root: &Path, text: &str) -> Result<Config> {
         let toml: BookToml = toml::from_str(text)?;
         let src = root.join(toml.book.src.unwrap_or_else(|| PathBuf::from("src")));
-        let build_dir = root.join(toml.build.build_dir.unwrap_or_else(|| PathBuf::from("book")));
+        let build_dir = root.join(
+            toml.build
+                .build_dir
+                .unwrap_or_else(|| PathBuf::from("book")),
+        );
         Ok(Config {
             root: root.to_path_buf(),
             title: toml.book.title.unwrap_or_default(),
@@ -199,8 +207,14 @@ mod tests {
 
     #[test]
     fn rejects_unknown_roadbook_keys() {
-        let err = Config::from_toml(Path::new("/b"), "[preprocessor.roadbook]\nroadmapp = \"x\"\n")
-            .unwrap_err();
-        assert!(format!("{err:#}").contains("unknown field `roadmapp`"), "{err:#}");
+        let err = Config::from_toml(
+            Path::new("/b"),
+            "[preprocessor.roadbook]\nroadmapp = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("unknown field `roadmapp`"),
+            "{err:#}"
+        );
     }
 }

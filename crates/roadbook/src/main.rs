@@ -12,6 +12,7 @@ mod cli;
 mod cmd;
 mod config;
 mod pages;
+mod project;
 mod report;
 
 fn main() -> ExitCode {

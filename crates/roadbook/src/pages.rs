@@ -1,9 +1,13 @@
 //! The generated pages: the roadmap model rendered to Markdown chapters with
 //! the tera templates of `templates/`, arranged as the book's table of
-//! contents.
+//! contents. Pure: everything it needs comes in as arguments.
 
-use anyhow::Result;
-use roadmap::Roadmap;
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Context, Result};
+use roadmap::{Label, Roadmap, Section, Span, WeekEffect};
+use serde::Serialize;
+use tera::Tera;
 
 use crate::config::Config;
 
@@ -32,33 +36,853 @@ pub enum PageSource {
     Written,
 }
 
+/// What the pages need besides the model: which exercise pages exist and
+/// the diagrams found in `diagrams/`.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    /// Exercise pages that exist: ID → title (their first heading).
+    pub exercises: BTreeMap<String, String>,
+    /// Mermaid sources by file stem (`weeks-01-02`, `week-03`).
+    pub diagrams: BTreeMap<String, String>,
+}
+
+/// The built-in templates, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("week.md.tera", include_str!("../templates/week.md.tera")),
+    (
+        "checklist.md.tera",
+        include_str!("../templates/checklist.md.tera"),
+    ),
+    ("phase.md.tera", include_str!("../templates/phase.md.tera")),
+    (
+        "overview.md.tera",
+        include_str!("../templates/overview.md.tera"),
+    ),
+    (
+        "milestones.md.tera",
+        include_str!("../templates/milestones.md.tera"),
+    ),
+    (
+        "metrics.md.tera",
+        include_str!("../templates/metrics.md.tera"),
+    ),
+    (
+        "tracks.md.tera",
+        include_str!("../templates/tracks.md.tera"),
+    ),
+    (
+        "certification.md.tera",
+        include_str!("../templates/certification.md.tera"),
+    ),
+    (
+        "exercises.md.tera",
+        include_str!("../templates/exercises.md.tera"),
+    ),
+    ("prose.md.tera", include_str!("../templates/prose.md.tera")),
+];
+
+/// The template set: the built-in templates, each replaced by a file of the
+/// same name in the book's `templates` folder when book.toml names one.
+pub fn templates(config: &Config) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".md.tera"]);
+    let mut sources: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    if let Some(dir) = &config.roadbook.templates {
+        let dir = config.root.join(dir);
+        for (name, text) in &mut sources {
+            let path = dir.join(&*name);
+            if path.is_file() {
+                *text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the template {}", path.display()))?;
+            }
+        }
+    }
+    tera.add_raw_templates(sources)
+        .context("invalid page template")?;
+    tera.register_function("anchor", anchor);
+    Ok(tera)
+}
+
+/// `{{ anchor(id=…, kind=…, week=…, line=…) }}`: a heading attribute block
+/// (`{#id data-kind=… data-week=… data-line=…}`) that gives the heading its
+/// stable ID and tells the search index what it is.
+fn anchor(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = |key: &str| {
+        args.get(key).and_then(|v| match v {
+            tera::Value::String(s) => Some(s.clone()),
+            tera::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let id = text("id").ok_or_else(|| tera::Error::msg("anchor() needs an id"))?;
+    let mut out = format!("{{#{id}");
+    for key in ["kind", "week", "line"] {
+        if let Some(value) = text(key).filter(|v| !v.is_empty()) {
+            out.push_str(&format!(" data-{key}={value}"));
+        }
+    }
+    out.push('}');
+    Ok(tera::Value::String(out))
+}
+
 /// Renders every generated page of `roadmap`, as the generated part of the
 /// table of contents (placed before SUMMARY.md's own chapters).
-pub fn generate(roadmap: &Roadmap, config: &Config) -> Result<Vec<Page>> {
-    // Temporary minimal rendering until the tera templates land.
-    let _ = config;
-    let mut pages = vec![Page {
-        path: "overview.md".into(),
-        title: roadmap.title.clone(),
-        source: PageSource::Generated(format!("# {}\n", roadmap.title)),
-        children: vec![],
-    }];
+pub fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> Result<Vec<Page>> {
+    let tera = templates(config)?;
+    let views = Views { config, inputs };
+    let render = |name: &str, context: &tera::Context| -> Result<String> {
+        tera.render(name, context)
+            .with_context(|| format!("cannot render the page template {name}"))
+    };
+    let prose = |part: roadmap::Part| -> Vec<SectionView> {
+        roadmap
+            .prose
+            .iter()
+            .filter(|s| s.part == part)
+            .map(|s| views.section(s))
+            .collect()
+    };
+
+    let mut pages = Vec::new();
+    let title = strip_icon(&roadmap.title);
+    let mut context = tera::Context::new();
+    context.insert("title", &roadmap.title);
+    context.insert(
+        "introduction",
+        &roadmap
+            .introduction
+            .iter()
+            .map(|s| views.section(s))
+            .collect::<Vec<_>>(),
+    );
+    context.insert(
+        "phases",
+        &roadmap
+            .phases
+            .iter()
+            .map(|p| views.phase(p))
+            .collect::<Vec<_>>(),
+    );
+    let mut overview_prose = prose(roadmap::Part::Introduction);
+    overview_prose.extend(prose(roadmap::Part::Plan));
+    context.insert("prose", &overview_prose);
+    pages.push(generated(
+        "overview.md",
+        if title.is_empty() { "Overview" } else { title },
+        render("overview.md.tera", &context)?,
+    ));
+
     for phase in &roadmap.phases {
-        pages.push(Page {
-            path: format!("phases/{}.md", phase.id),
-            title: phase.title.clone(),
-            source: PageSource::Generated(format!("# {}\n", phase.title)),
-            children: phase
-                .weeks
+        let view = views.phase(phase);
+        let mut context = tera::Context::new();
+        context.insert("phase", &view);
+        context.insert("weeks", &view.weeks);
+        context.insert("diagram", &inputs.diagrams.get(&phase.id));
+        let group = roadmap.milestones.iter().find(|g| {
+            !g.weeks.is_empty()
+                && g.weeks.first() == Some(&phase.first_week)
+                && g.weeks.last() == Some(&phase.last_week)
+        });
+        context.insert("milestones", &group.map(|g| views.milestones(g, roadmap)));
+        let mut page = generated(
+            &format!("phases/{}.md", phase.id),
+            &view.heading,
+            render("phase.md.tera", &context)?,
+        );
+        for (week, week_view) in phase.weeks.iter().zip(&view.weeks) {
+            let mut context = tera::Context::new();
+            context.insert("phase", &view);
+            context.insert("week", week_view);
+            context.insert(
+                "diagram",
+                &inputs.diagrams.get(&format!("week-{:02}", week.number)),
+            );
+            let mut week_page = generated(
+                &week_path(week.number),
+                &format!("Week {}: {}", week.number, week.title),
+                render("week.md.tera", &context)?,
+            );
+            for item in week.blocks.iter().flat_map(|b| &b.items) {
+                if let Some(title) = inputs.exercises.get(&item.id) {
+                    week_page.children.push(Page {
+                        path: format!("exercises/{}.md", item.id),
+                        title: title.clone(),
+                        source: PageSource::Written,
+                        children: Vec::new(),
+                    });
+                }
+            }
+            page.children.push(week_page);
+        }
+        pages.push(page);
+    }
+
+    let parts: [(&Option<String>, bool, &str, &str, &str); 4] = [
+        (
+            &roadmap.part_titles.milestones,
+            !roadmap.milestones.is_empty(),
+            "milestones.md",
+            "milestones.md.tera",
+            "Milestones",
+        ),
+        (
+            &roadmap.part_titles.metrics,
+            !roadmap.metrics.is_empty(),
+            "metrics.md",
+            "metrics.md.tera",
+            "Success Metrics",
+        ),
+        (
+            &roadmap.part_titles.tracks,
+            !roadmap.tracks.is_empty(),
+            "tracks.md",
+            "tracks.md.tera",
+            "Study Tracks",
+        ),
+        (
+            &roadmap.part_titles.certifications,
+            !roadmap.certifications.is_empty(),
+            "certification.md",
+            "certification.md.tera",
+            "Certification",
+        ),
+    ];
+    for (heading, present, path, template, fallback) in parts {
+        let part = match template {
+            "milestones.md.tera" => roadmap::Part::Milestones,
+            "metrics.md.tera" => roadmap::Part::Metrics,
+            "tracks.md.tera" => roadmap::Part::Tracks,
+            _ => roadmap::Part::Certifications,
+        };
+        let part_prose = prose(part);
+        if !present && part_prose.is_empty() {
+            continue;
+        }
+        let title = heading
+            .as_deref()
+            .map(strip_icon)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(fallback);
+        let mut context = tera::Context::new();
+        context.insert("title", heading.as_deref().unwrap_or(fallback));
+        context.insert("prose", &part_prose);
+        match part {
+            roadmap::Part::Milestones => context.insert(
+                "groups",
+                &roadmap
+                    .milestones
+                    .iter()
+                    .map(|g| views.milestones(g, roadmap))
+                    .collect::<Vec<_>>(),
+            ),
+            roadmap::Part::Metrics => context.insert(
+                "groups",
+                &roadmap
+                    .metrics
+                    .iter()
+                    .map(|g| views.metrics(g))
+                    .collect::<Vec<_>>(),
+            ),
+            roadmap::Part::Tracks => context.insert(
+                "tracks",
+                &roadmap
+                    .tracks
+                    .iter()
+                    .map(|t| views.track(t, roadmap))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => context.insert(
+                "levels",
+                &roadmap
+                    .certifications
+                    .iter()
+                    .map(|c| views.certification(c, roadmap))
+                    .collect::<Vec<_>>(),
+            ),
+        }
+        pages.push(generated(path, title, render(template, &context)?));
+    }
+
+    // Sections the parser did not recognise: a page per top-level section.
+    let mut other: Vec<(String, String, Vec<SectionView>)> = Vec::new();
+    for section in roadmap
+        .prose
+        .iter()
+        .filter(|s| s.part == roadmap::Part::Other)
+    {
+        let view = views.section(section);
+        match other.last_mut() {
+            Some((_, _, sections)) if section.level > 2 || section.level == 0 => {
+                sections.push(view)
+            }
+            _ => other.push((
+                section.id.clone(),
+                strip_icon(&section.title).to_owned(),
+                vec![view],
+            )),
+        }
+    }
+    for (id, title, sections) in other {
+        let mut context = tera::Context::new();
+        context.insert("id", &id);
+        context.insert("title", &sections[0].title);
+        context.insert("sections", &sections);
+        pages.push(generated(
+            &format!("notes/{id}.md"),
+            &title,
+            render("prose.md.tera", &context)?,
+        ));
+    }
+
+    let mut context = tera::Context::new();
+    let weeks: Vec<WeekView> = roadmap
+        .phases
+        .iter()
+        .flat_map(|p| &p.weeks)
+        .map(|w| views.week(w))
+        .collect();
+    let hands_on: Vec<serde_json::Value> = weeks
+        .iter()
+        .map(|w| {
+            let items: Vec<&ItemView> = w.blocks.iter().flat_map(|b| &b.items).filter(|i| i.label.is_some()).collect();
+            serde_json::json!({ "number": w.number, "number_padded": w.number_padded, "title": w.title, "id": w.id, "items": items })
+        })
+        .collect();
+    context.insert("weeks", &hands_on);
+    let needing = roadmap::needing_pages(roadmap).count();
+    let written = roadmap::needing_pages(roadmap)
+        .filter(|i| inputs.exercises.contains_key(&i.id))
+        .count();
+    context.insert("needing", &needing);
+    context.insert("written", &written);
+    pages.push(generated(
+        "exercises/index.md",
+        "Exercises",
+        render("exercises.md.tera", &context)?,
+    ));
+    Ok(pages)
+}
+
+fn generated(path: &str, title: &str, markdown: String) -> Page {
+    Page {
+        path: path.to_owned(),
+        title: title.to_owned(),
+        source: PageSource::Generated(markdown),
+        children: Vec::new(),
+    }
+}
+
+/// Where week `number`'s page lives, relative to `src/`.
+pub fn week_path(number: u32) -> String {
+    format!("weeks/week-{number:02}.md")
+}
+
+/// A heading without its leading emoji.
+fn strip_icon(text: &str) -> &str {
+    let start = text
+        .split_inclusive(char::is_whitespace)
+        .take_while(|token| !token.bytes().any(|b| b.is_ascii_alphanumeric()))
+        .map(str::len)
+        .sum::<usize>();
+    text[start..].trim()
+}
+
+/// Inline Markdown to HTML, without the paragraph around it. Raw HTML in
+/// roadmap text is shown as text, not interpreted.
+fn inline_html(markdown: &str) -> String {
+    use pulldown_cmark::Event;
+    let events = pulldown_cmark::Parser::new(markdown.trim()).map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    let html = html.trim_end();
+    let html = html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html);
+    html.to_owned()
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    id: String,
+    title: String,
+    hashes: String,
+    line: u32,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct PhaseView {
+    id: String,
+    heading: String,
+    weeks_range: String,
+    line: u32,
+    edit_url: Option<String>,
+    weeks: Vec<WeekView>,
+}
+
+#[derive(Serialize)]
+struct WeekView {
+    id: String,
+    number: u32,
+    number_padded: String,
+    title: String,
+    focus: Option<String>,
+    line: u32,
+    edit_url: Option<String>,
+    blocks: Vec<BlockView>,
+    deliverables: Vec<ItemView>,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct BlockView {
+    id: String,
+    days: String,
+    topic: String,
+    line: u32,
+    items: Vec<ItemView>,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    id: String,
+    kind: &'static str,
+    html: String,
+    label: Option<String>,
+    checked: bool,
+    line: u32,
+    edit_url: Option<String>,
+    exercise_url: Option<String>,
+    needs_page: bool,
+}
+
+#[derive(Serialize)]
+struct EntryView {
+    id: String,
+    label: String,
+    html: String,
+    line: u32,
+}
+
+#[derive(Serialize)]
+struct MilestoneView {
+    id: String,
+    label: String,
+    html: String,
+    checked: bool,
+    line: u32,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MilestoneGroupView {
+    id: String,
+    title: String,
+    weeks_range: String,
+    line: u32,
+    phase_id: Option<String>,
+    phase_url: Option<String>,
+    milestones: Vec<MilestoneView>,
+}
+
+#[derive(Serialize)]
+struct CellView {
+    number: u32,
+    padded: String,
+    state: &'static str,
+}
+
+/// Builds the template contexts from the model.
+struct Views<'a> {
+    config: &'a Config,
+    inputs: &'a Inputs,
+}
+
+impl Views<'_> {
+    fn edit(&self, span: Span) -> Option<String> {
+        let roadmap =
+            crate::project::relative(std::path::Path::new(""), &self.config.roadbook.roadmap);
+        self.config.edit_url(&roadmap, Some(span.line))
+    }
+
+    fn section(&self, section: &Section) -> SectionView {
+        SectionView {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            hashes: "#".repeat(usize::from(section.level.clamp(2, 6))),
+            line: section.span.line,
+            markdown: section.markdown.clone(),
+        }
+    }
+
+    fn phase(&self, phase: &roadmap::Phase) -> PhaseView {
+        let heading = match &phase.icon {
+            Some(icon) => format!(
+                "{icon} Weeks {}-{}: {}",
+                phase.first_week, phase.last_week, phase.title
+            ),
+            None => format!(
+                "Weeks {}-{}: {}",
+                phase.first_week, phase.last_week, phase.title
+            ),
+        };
+        PhaseView {
+            id: phase.id.clone(),
+            heading,
+            weeks_range: weeks_range(&[phase.first_week, phase.last_week]),
+            line: phase.span.line,
+            edit_url: self.edit(phase.span),
+            weeks: phase.weeks.iter().map(|w| self.week(w)).collect(),
+        }
+    }
+
+    fn week(&self, week: &roadmap::Week) -> WeekView {
+        WeekView {
+            id: week.id.clone(),
+            number: week.number,
+            number_padded: format!("{:02}", week.number),
+            title: week.title.clone(),
+            focus: week.focus.as_deref().map(inline_html),
+            line: week.span.line,
+            edit_url: self.edit(week.span),
+            blocks: week
+                .blocks
                 .iter()
-                .map(|week| Page {
-                    path: format!("weeks/week-{:02}.md", week.number),
-                    title: format!("Week {}: {}", week.number, week.title),
-                    source: PageSource::Generated(format!("# Week {}\n", week.number)),
-                    children: vec![],
+                .map(|b| BlockView {
+                    id: b.id.clone(),
+                    days: b.days.clone(),
+                    topic: b.topic.clone(),
+                    line: b.span.line,
+                    items: b.items.iter().map(|i| self.item(i)).collect(),
                 })
                 .collect(),
-        });
+            deliverables: week
+                .deliverables
+                .iter()
+                .map(|d| ItemView {
+                    id: d.id.clone(),
+                    kind: "deliverable",
+                    html: inline_html(&d.text),
+                    label: None,
+                    checked: false,
+                    line: d.span.line,
+                    edit_url: self.edit(d.span),
+                    exercise_url: None,
+                    needs_page: false,
+                })
+                .collect(),
+            notes: week.notes.clone(),
+        }
     }
-    Ok(pages)
+
+    fn item(&self, item: &roadmap::Item) -> ItemView {
+        let needs_page = item
+            .hands_on
+            .as_ref()
+            .is_some_and(|h| h.label.needs_exercise_page());
+        ItemView {
+            id: item.id.clone(),
+            kind: match &item.hands_on {
+                Some(h) if h.label == Label::Exercise || h.label == Label::Practice => "exercise",
+                Some(_) => "hands-on",
+                None => "task",
+            },
+            html: inline_html(&item.text),
+            label: item.hands_on.as_ref().map(|h| h.label_text.clone()),
+            checked: item.checked,
+            line: item.span.line,
+            edit_url: self.edit(item.span),
+            exercise_url: self
+                .inputs
+                .exercises
+                .contains_key(&item.id)
+                .then(|| format!("../exercises/{}.html", item.id)),
+            needs_page,
+        }
+    }
+
+    fn entry(&self, entry: &roadmap::Entry) -> EntryView {
+        EntryView {
+            id: entry.id.clone(),
+            label: entry.label.clone(),
+            html: inline_html(&entry.value),
+            line: entry.span.line,
+        }
+    }
+
+    fn milestones(&self, group: &roadmap::MilestoneGroup, roadmap: &Roadmap) -> MilestoneGroupView {
+        let phase = roadmap.phases.iter().find(|p| {
+            group.weeks.first() == Some(&p.first_week) && group.weeks.last() == Some(&p.last_week)
+        });
+        MilestoneGroupView {
+            id: group.id.clone(),
+            title: group.title.clone(),
+            weeks_range: weeks_range(&group.weeks),
+            line: group.span.line,
+            phase_id: phase.map(|p| p.id.clone()),
+            phase_url: phase.map(|p| format!("phases/{}.md", p.id)),
+            milestones: group
+                .milestones
+                .iter()
+                .map(|m| MilestoneView {
+                    id: m.id.clone(),
+                    label: m.label.clone(),
+                    html: inline_html(&m.text),
+                    checked: m.checked,
+                    line: m.span.line,
+                    edit_url: self.edit(m.span),
+                })
+                .collect(),
+        }
+    }
+
+    fn metrics(&self, group: &roadmap::MetricGroup) -> serde_json::Value {
+        serde_json::json!({
+            "id": group.id,
+            "name": group.name,
+            "cadence": group.cadence,
+            "line": group.span.line,
+            "metrics": group.metrics.iter().map(|m| self.entry(m)).collect::<Vec<_>>(),
+        })
+    }
+
+    fn track(&self, track: &roadmap::Track, roadmap: &Roadmap) -> serde_json::Value {
+        let weeks: Vec<u32> = roadmap
+            .phases
+            .iter()
+            .flat_map(|p| &p.weeks)
+            .map(|w| w.number)
+            .collect();
+        let grid: Vec<CellView> = weeks
+            .iter()
+            .map(|&number| {
+                let effect = track
+                    .options
+                    .iter()
+                    .find(|o| o.weeks.contains(&number))
+                    .map(|o| o.effect);
+                CellView {
+                    number,
+                    padded: format!("{number:02}"),
+                    state: match effect {
+                        Some(WeekEffect::Skip) => "skip",
+                        Some(WeekEffect::Focus) => "focus",
+                        _ => "plan",
+                    },
+                }
+            })
+            .collect();
+        let options: Vec<serde_json::Value> = track
+            .options
+            .iter()
+            .map(|o| {
+                let weeks_text = match (&o.duration, o.weeks.is_empty()) {
+                    (Some(d), _) if d.min != d.max => Some(format!("{} to {} weeks in all", d.min, d.max)),
+                    (Some(d), _) => Some(format!("{} weeks in all", d.min)),
+                    (None, false) => Some(format!("{} week{} {}", match o.effect {
+                        WeekEffect::Skip => "skips",
+                        _ => "focuses on",
+                    }, if o.weeks.len() == 1 { "" } else { "s" }, list_weeks(&o.weeks))),
+                    (None, true) => None,
+                };
+                serde_json::json!({
+                    "id": o.id, "label": o.label, "html": inline_html(&o.text), "line": o.span.line, "weeks_text": weeks_text,
+                })
+            })
+            .collect();
+        serde_json::json!({ "id": track.id, "title": track.title, "line": track.span.line, "grid": grid, "options": options })
+    }
+
+    fn certification(&self, cert: &roadmap::Certification, roadmap: &Roadmap) -> serde_json::Value {
+        let inherits_name = cert
+            .inherits
+            .as_ref()
+            .and_then(|id| roadmap.certifications.iter().find(|c| &c.id == id))
+            .map(|c| c.name.clone());
+        serde_json::json!({
+            "id": cert.id,
+            "name": cert.name,
+            "title": cert.title,
+            "line": cert.span.line,
+            "score": cert.score.map(|s| format!("{}–{} %", s.min, s.max)),
+            "inherits": cert.inherits,
+            "inherits_name": inherits_name,
+            "benefits": cert.benefits.iter().map(|b| self.entry(b)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// `1-2` for a range of weeks, `3` for one, empty for none.
+fn weeks_range(weeks: &[u32]) -> String {
+    match (weeks.first(), weeks.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first}-{last}"),
+        (Some(first), _) => first.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// `1, 3, 5 and 11-12`: week numbers with runs folded.
+fn list_weeks(weeks: &[u32]) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &week in weeks {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == week => *end = week,
+            _ => runs.push((week, week)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::from_toml(
+            std::path::Path::new("/book"),
+            "[output.html]\ngit-repository-url = \"https://example.org/r\"\n",
+        )
+        .unwrap()
+    }
+
+    fn render(source: &str, exercises: &[(&str, &str)]) -> Vec<Page> {
+        let parsed = roadmap::parse(source, "roadmap.md");
+        let inputs = Inputs {
+            exercises: exercises
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+            diagrams: BTreeMap::new(),
+        };
+        generate(&parsed.roadmap, &config(), &inputs).unwrap()
+    }
+
+    fn find<'a>(pages: &'a [Page], path: &str) -> &'a Page {
+        pages
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(p).chain(
+                    p.children
+                        .iter()
+                        .flat_map(|c| std::iter::once(c).chain(&c.children)),
+                )
+            })
+            .find(|p| p.path == path)
+            .unwrap_or_else(|| panic!("no page {path}"))
+    }
+
+    fn markdown(page: &Page) -> &str {
+        match &page.source {
+            PageSource::Generated(text) => text,
+            PageSource::Written => panic!("{} is written by hand", page.path),
+        }
+    }
+
+    #[test]
+    fn folds_week_lists() {
+        assert_eq!(list_weeks(&[1, 3, 5, 11, 12]), "1, 3, 5 and 11-12");
+        assert_eq!(list_weeks(&[9, 10]), "9-10");
+        assert_eq!(weeks_range(&[1, 2]), "1-2");
+    }
+
+    #[test]
+    fn the_anchor_function_writes_heading_attributes() {
+        let args = HashMap::from([
+            ("id".to_owned(), tera::Value::from("w01")),
+            ("kind".to_owned(), tera::Value::from("week")),
+            ("line".to_owned(), tera::Value::from(29)),
+        ]);
+        assert_eq!(
+            anchor(&args).unwrap(),
+            tera::Value::from("{#w01 data-kind=week data-line=29}")
+        );
+    }
+
+    #[test]
+    fn exercise_pages_become_children_of_their_week() {
+        let pages = render(
+            include_str!("../../roadmap/tests/fixtures/four-week-plan.md"),
+            &[("w01-build-order-queue-borrowed-views", "Order queue")],
+        );
+        let week = find(&pages, "weeks/week-01.md");
+        assert_eq!(week.children.len(), 1);
+        assert_eq!(week.children[0].source, PageSource::Written);
+        assert!(
+            markdown(week)
+                .contains("href=\"../exercises/w01-build-order-queue-borrowed-views.html\"")
+        );
+        let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "overview.md",
+                "phases/weeks-01-04.md",
+                "milestones.md",
+                "notes/further-reading.md",
+                "exercises/index.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn week_page_of_the_shipped_roadmap() {
+        let pages = render(
+            include_str!("../../../roadmap.md"),
+            &[(
+                "w01-design-failure-recovery-payment-service",
+                "Failure recovery",
+            )],
+        );
+        insta::assert_snapshot!(markdown(find(&pages, "weeks/week-01.md")));
+    }
+
+    #[test]
+    fn tracks_page_of_the_shipped_roadmap() {
+        let pages = render(include_str!("../../../roadmap.md"), &[]);
+        insta::assert_snapshot!(markdown(find(&pages, "tracks.md")));
+    }
+
+    #[test]
+    fn certification_page_keeps_the_closing_words() {
+        let pages = render(include_str!("../../../roadmap.md"), &[]);
+        let page = markdown(find(&pages, "certification.md"));
+        assert!(
+            page.contains("Ready to embark on your 12-week journey"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Everything in <a href=\"#cert-bronze\">Bronze</a>"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn text_is_escaped_in_html() {
+        let pages = render(
+            "# P\n### Week 1: A\n**Mon: B**\n- [ ] use <script>alert(1)</script> & more\n",
+            &[],
+        );
+        let page = markdown(find(&pages, "weeks/week-01.md"));
+        assert!(!page.contains("<script>"), "{page}");
+    }
 }

@@ -1,2 +1,266 @@
-//! Printing diagnostics: rustc-style for people, JSON for tools, workflow
-//! commands for GitHub annotations.
+//! Printing diagnostics: rustc-style for people (codespan-reporting), JSON
+//! for tools, workflow commands for GitHub annotations.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config as TermConfig, termcolor};
+use roadmap::{Diagnostic, Severity};
+
+use crate::cli::Format;
+
+/// The text of every file a diagnostic may point into, by its path
+/// relative to the book root.
+#[derive(Default)]
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+    ids: BTreeMap<String, usize>,
+}
+
+impl Sources {
+    /// Registers the text of `name`.
+    pub fn add(&mut self, name: &str, text: impl Into<String>) {
+        let id = self.files.add(name.to_owned(), text.into());
+        self.ids.insert(name.to_owned(), id);
+    }
+}
+
+/// Counts of what was reported.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// How many errors.
+    pub errors: usize,
+    /// How many warnings.
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Counts `diagnostics`.
+    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Tally {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}
+
+/// Prints `diagnostics` in `format`: human output to stderr (coloured on a
+/// terminal unless NO_COLOR is set), JSON and GitHub commands to stdout.
+pub fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Format) -> Result<()> {
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let choice = if color {
+                termcolor::ColorChoice::Auto
+            } else {
+                termcolor::ColorChoice::Never
+            };
+            let mut stderr = termcolor::StandardStream::stderr(choice);
+            let config = TermConfig::default();
+            for diagnostic in diagnostics {
+                match sources.ids.get(&diagnostic.file) {
+                    Some(_) => term::emit_to_write_style(
+                        &mut stderr,
+                        &config,
+                        &sources.files,
+                        &to_report(diagnostic, sources),
+                    )?,
+                    None => write!(stderr, "{}", plain(diagnostic))?,
+                }
+            }
+            let summary = summary(Tally::of(diagnostics));
+            if !summary.is_empty() {
+                writeln!(stderr, "{summary}")?;
+            }
+        }
+        Format::Json => {
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, diagnostics)?;
+            writeln!(stdout)?;
+        }
+        Format::Github => {
+            let mut stdout = std::io::stdout().lock();
+            for diagnostic in diagnostics {
+                writeln!(stdout, "{}", github(diagnostic))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The human rendering of `diagnostics`, without colour (for tests and logs).
+pub fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let config = TermConfig::default();
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        if sources.ids.contains_key(&diagnostic.file) {
+            term::emit_to_string(
+                &mut out,
+                &config,
+                &sources.files,
+                &to_report(diagnostic, sources),
+            )
+            .expect("spans come from these sources");
+        } else {
+            out.push_str(&plain(diagnostic));
+        }
+    }
+    out
+}
+
+/// `error: 2 errors and 1 warning emitted`, or nothing when clean.
+pub fn summary(tally: Tally) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (tally.errors, tally.warnings) {
+        (0, 0) => String::new(),
+        (0, w) => format!("warning: {} emitted", plural(w, "warning")),
+        (e, 0) => format!("error: {} emitted", plural(e, "error")),
+        (e, w) => format!(
+            "error: {} and {} emitted",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+fn to_report(diagnostic: &Diagnostic, sources: &Sources) -> Report<usize> {
+    let report = match diagnostic.severity {
+        Severity::Error => Report::error(),
+        Severity::Warning => Report::warning(),
+    };
+    let file = sources.ids[&diagnostic.file];
+    let mut primary = ReportLabel::primary(file, diagnostic.span.start..diagnostic.span.end);
+    if let Some(label) = &diagnostic.label {
+        primary = primary.with_message(label);
+    }
+    let mut labels = vec![primary];
+    for related in &diagnostic.related {
+        if let Some(&id) = sources.ids.get(&related.file) {
+            labels.push(
+                ReportLabel::secondary(id, related.span.start..related.span.end)
+                    .with_message(&related.message),
+            );
+        }
+    }
+    let mut notes = Vec::new();
+    if let Some(help) = &diagnostic.help {
+        notes.push(format!("help: {help}"));
+    }
+    report
+        .with_code(diagnostic.code)
+        .with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// A diagnostic whose file text we do not have: `error[code]: message` and
+/// where.
+fn plain(diagnostic: &Diagnostic) -> String {
+    let severity = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!(
+        "{severity}[{}]: {}\n  --> {}:{}:{}\n",
+        diagnostic.code,
+        diagnostic.message,
+        diagnostic.file,
+        diagnostic.span.line,
+        diagnostic.span.column
+    );
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("  = help: {help}\n"));
+    }
+    out.push('\n');
+    out
+}
+
+/// A GitHub workflow command that annotates the diagnostic's line in a
+/// pull request.
+pub fn github(diagnostic: &Diagnostic) -> String {
+    let command = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{command} file={},line={},col={},title={}::{}",
+        escape_property(&diagnostic.file),
+        diagnostic.span.line,
+        diagnostic.span.column,
+        escape_property(&format!("roadbook {}", diagnostic.code)),
+        escape_data(&message)
+    )
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose(source: &str) -> String {
+        let parsed = roadmap::parse(source, "roadmap.md");
+        let mut sources = Sources::default();
+        sources.add("roadmap.md", source);
+        render(&parsed.diagnostics, &sources)
+    }
+
+    #[test]
+    fn renders_like_rustc_with_the_line_underlined() {
+        insta::assert_snapshot!(diagnose(
+            "# P\n\n### Week 1: A\n\n**Mon: Start**\n- [ ] **Mock **: a session\n- [ ] a session\n"
+        ));
+    }
+
+    #[test]
+    fn renders_the_related_place() {
+        insta::assert_snapshot!(diagnose(
+            "# P\n### Week 1: A\n**Mon: Start**\n- [ ] alpha\n### Week 3: C\n**Mon: Start**\n- [ ] gamma\n"
+        ));
+    }
+
+    #[test]
+    fn github_annotations_escape_their_fields() {
+        let parsed = roadmap::parse("# P\n### Week 2: B\n**D: T**\n- [ ] beta\n", "road,map.md");
+        assert_eq!(
+            github(&parsed.diagnostics[0]),
+            "::error file=road%2Cmap.md,line=2,col=1,title=roadbook missing-week::week 1 is missing before week 2%0Ahelp: add the missing weeks, or renumber this one"
+        );
+    }
+
+    #[test]
+    fn summaries_count_what_was_said() {
+        assert_eq!(
+            summary(Tally {
+                errors: 1,
+                warnings: 2
+            }),
+            "error: 1 error and 2 warnings emitted"
+        );
+        assert_eq!(
+            summary(Tally {
+                errors: 0,
+                warnings: 1
+            }),
+            "warning: 1 warning emitted"
+        );
+        assert_eq!(summary(Tally::default()), "");
+    }
+}

@@ -1,4 +1,4 @@
-//! `roadbook check`.
+//! `roadbook check`: every validation, nothing written; the pull-request gate.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,9 +6,36 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::CheckArgs;
+use crate::project::Project;
+use crate::report;
 
 /// Runs `roadbook check`.
 pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
-    let _ = (root, quiet, args);
-    anyhow::bail!("roadbook check is not implemented yet")
+    let project = Project::load(root)?;
+    let tally = report::Tally::of(&project.diagnostics);
+    let shown: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|d| !quiet || d.is_error())
+        .cloned()
+        .collect();
+    report::print(&shown, &project.sources, args.format)?;
+    let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
+    if !quiet && !failed && args.format == crate::cli::Format::Human {
+        let roadmap = &project.parsed.roadmap;
+        let weeks: usize = roadmap.phases.iter().map(|p| p.weeks.len()).sum();
+        let needing = roadmap::needing_pages(roadmap).count();
+        let written = roadmap::needing_pages(roadmap)
+            .filter(|i| project.exercise_pages.iter().any(|(id, _)| *id == i.id))
+            .count();
+        eprintln!(
+            "checked {}: {weeks} weeks, {written}/{needing} exercise pages",
+            project.config.roadbook.roadmap.display()
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,0 +1,133 @@
+//! Loading a book for any command: its config, its roadmap parsed, its
+//! exercise pages listed, and every diagnostic about them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use roadmap::{Diagnostic, Parsed, Severity};
+
+use crate::config::{Config, Level};
+use crate::report::Sources;
+
+/// A book as read from disk, before anything is written.
+pub struct Project {
+    /// Its settings.
+    pub config: Config,
+    /// The parsed roadmap.
+    pub parsed: Parsed,
+    /// Every diagnostic: the roadmap's and the exercise pages'.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The texts diagnostics point into.
+    pub sources: Sources,
+    /// The exercise pages that exist: (ID, path relative to the book root).
+    pub exercise_pages: Vec<(String, String)>,
+}
+
+impl Project {
+    /// Reads the book at `root`.
+    pub fn load(root: &Path) -> Result<Project> {
+        let config = Config::load(root)?;
+        let roadmap_path = config.roadmap_path();
+        let roadmap_name = relative(root, &roadmap_path);
+        let bytes = std::fs::read(&roadmap_path)
+            .with_context(|| format!("cannot read the roadmap {}", roadmap_path.display()))?;
+        let parsed = roadmap::parse_bytes(&bytes, &roadmap_name);
+        let mut sources = Sources::default();
+        sources.add(&roadmap_name, String::from_utf8_lossy(&bytes));
+
+        let exercise_pages = list_exercise_pages(&config)?;
+        let missing = match config.roadbook.missing_exercise_page {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        };
+        let mut diagnostics = parsed.diagnostics.clone();
+        diagnostics.extend(roadmap::check_exercise_pages(
+            &parsed.roadmap,
+            &roadmap_name,
+            &exercise_pages,
+            missing,
+        ));
+        Ok(Project {
+            config,
+            parsed,
+            diagnostics,
+            sources,
+            exercise_pages,
+        })
+    }
+
+    /// What page generation needs from disk: the exercise pages' titles and
+    /// the Mermaid diagrams.
+    pub fn page_inputs(&self) -> Result<crate::pages::Inputs> {
+        let mut inputs = crate::pages::Inputs::default();
+        for (id, path) in &self.exercise_pages {
+            let file = self.config.root.join(path);
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let title = text
+                .lines()
+                .find_map(|line| line.strip_prefix("# "))
+                .map_or_else(|| id.clone(), |title| title.trim().to_owned());
+            inputs.exercises.insert(id.clone(), title);
+        }
+        let dir = self.config.root.join(&self.config.roadbook.diagrams);
+        if dir.is_dir() {
+            for entry in
+                std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+            {
+                let path = entry
+                    .with_context(|| format!("cannot list {}", dir.display()))?
+                    .path();
+                if path.extension().is_some_and(|ext| ext == "mmd")
+                    && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+                {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    inputs
+                        .diagrams
+                        .insert(stem.to_owned(), text.trim_end().to_owned());
+                }
+            }
+        }
+        Ok(inputs)
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// `src/exercises/*.md`, sorted, as (file stem, path relative to the root).
+fn list_exercise_pages(config: &Config) -> Result<Vec<(String, String)>> {
+    let dir = config.exercises_dir();
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut pages = Vec::new();
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+    {
+        let path: PathBuf = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|ext| ext == "md") && stem != "index" && stem != "README" {
+            pages.push((stem.to_owned(), relative(&config.root, &path)));
+        }
+    }
+    pages.sort();
+    Ok(pages)
+}
+
+/// `path` relative to `root`, with forward slashes (as diagnostics show it).
+pub fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
