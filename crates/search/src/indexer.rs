@@ -1,0 +1,395 @@
+//! Building the index: every page of the built book and every item of the
+//! reference code become records, written to a fresh folder that then
+//! replaces the old index in one rename.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use crate::extract::{PageInfo, Record, Unit, extract_page};
+use crate::rust_items::scan_file;
+use crate::schema::{Fields, MANIFEST, Manifest, SCHEMA_VERSION};
+
+/// Where the things to index are, all paths absolute or relative to the
+/// working directory.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The book root (holding book.toml); source paths are shown relative
+    /// to it.
+    pub root: PathBuf,
+    /// The built book (mdBook's HTML output).
+    pub book_dir: PathBuf,
+    /// The hand-written Markdown pages (`src/`).
+    pub src_dir: PathBuf,
+    /// The roadmap file, which generated pages come from.
+    pub roadmap: PathBuf,
+    /// Folders of reference Rust code (`crates/patterns/src`).
+    pub code_dirs: Vec<PathBuf>,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Search documents written.
+    pub documents: usize,
+    /// Book pages indexed.
+    pub pages: usize,
+    /// Reference-code items indexed.
+    pub code_items: usize,
+    /// Things skipped, each with its reason (e.g. a Rust file that does not
+    /// parse).
+    pub warnings: Vec<String>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// Pages of mdBook's output that are not chapters.
+const NOT_CHAPTERS: &[&str] = &["print.html", "toc.html", "404.html"];
+
+/// Builds the index of `sources` into `dest`, replacing what was there
+/// only once the new index is complete. Files in `dest` that are not part
+/// of an index (its README) are kept.
+///
+/// # Errors
+///
+/// When the book cannot be read or the index cannot be written; the old
+/// index is then left as it was.
+pub fn build_index(sources: &Sources, dest: &Path) -> Result<BuildReport> {
+    let start = Instant::now();
+    let (records, pages, warnings) = collect_records(sources)?;
+    let code_items = records.iter().filter(|r| r.unit == Unit::Code).count();
+    let documents = records.len();
+
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "search-index".into());
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_index(&records, &tmp, dest).and_then(|()| {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
+            documents,
+            pages,
+            code_items,
+        }
+        .write(&tmp)
+    });
+    if let Err(err) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(err);
+    }
+    swap_in(&tmp, dest, &parent, &name)?;
+    Ok(BuildReport {
+        documents,
+        pages,
+        code_items,
+        warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Renames `tmp` over `dest`: the old index moves aside, the new one takes
+/// its name, the old one is deleted.
+fn swap_in(tmp: &Path, dest: &Path, parent: &Path, name: &str) -> Result<()> {
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = dest.exists();
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(dest, &old)
+            .with_context(|| format!("cannot move the old index {} aside", dest.display()))?;
+    }
+    if let Err(err) = std::fs::rename(tmp, dest) {
+        if had_old {
+            let _ = std::fs::rename(&old, dest);
+        }
+        let _ = std::fs::remove_dir_all(tmp);
+        return Err(err).with_context(|| format!("cannot move the new index to {}", dest.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the old index {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `records` as a fresh tantivy index into `dir`, copying the files of
+/// `previous` that are not index files (its README).
+fn write_index(records: &[Record], dir: &Path, previous: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if let Ok(entries) = std::fs::read_dir(previous) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let keep = file_name
+                .to_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case("README.md") || n == ".gitignore");
+            if keep && entry.path().is_file() {
+                std::fs::copy(entry.path(), dir.join(&file_name)).with_context(|| {
+                    format!("cannot copy {} into the new index", entry.path().display())
+                })?;
+            }
+        }
+    }
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(dir, schema)
+        .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, 50_000_000)
+        .context("cannot start the index writer")?;
+    for (order, record) in records.iter().enumerate() {
+        writer.add_document(document(&fields, record, order as u64)?)?;
+    }
+    writer.commit().context("cannot commit the index")?;
+    writer
+        .wait_merging_threads()
+        .context("cannot finish writing the index")?;
+    Ok(())
+}
+
+fn document(f: &Fields, r: &Record, order: u64) -> Result<TantivyDocument> {
+    let mut doc = TantivyDocument::default();
+    if r.page_top {
+        doc.add_text(f.title, &r.title);
+    }
+    doc.add_text(f.heading, &r.heading);
+    doc.add_text(f.body, &r.body);
+    for code in &r.code {
+        doc.add_text(f.code, code);
+    }
+    doc.add_text(f.words, &r.title);
+    doc.add_text(f.words, &r.heading);
+    doc.add_text(f.words, &r.body);
+    for code in &r.code {
+        doc.add_text(f.words, code);
+    }
+    doc.add_text(f.kind, &r.kind);
+    doc.add_text(f.unit, r.unit.as_str());
+    doc.add_text(f.id, &r.id);
+    for scope in &r.scopes {
+        doc.add_text(f.scope, scope);
+    }
+    doc.add_text(f.page, &r.page);
+    doc.add_text(f.page_title, &r.title);
+    for heading in &r.heading_path {
+        doc.add_text(f.heading_path, heading);
+    }
+    doc.add_text(f.url, &r.url);
+    doc.add_text(f.source, &r.source);
+    if let Some(line) = r.line {
+        doc.add_u64(f.line, line);
+    }
+    for week in &r.weeks {
+        doc.add_u64(f.week, *week);
+    }
+    doc.add_u64(f.order, order);
+    doc.add_text(f.blocks, serde_json::to_string(&r.blocks)?);
+    Ok(doc)
+}
+
+/// Reads every page of the built book and every reference-code file into
+/// records, in a fixed order (pages by path, then code files by path).
+/// Returns the records, the number of pages, and warnings.
+///
+/// # Errors
+///
+/// When the book folder cannot be read.
+pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<String>)> {
+    let mut warnings = Vec::new();
+    if !sources.book_dir.is_dir() {
+        anyhow::bail!(
+            "no built book at {}: build the book before its index",
+            sources.book_dir.display()
+        );
+    }
+    let roadmap = relative(&sources.root, &sources.roadmap);
+    let mut html_files = Vec::new();
+    for entry in walkdir::WalkDir::new(&sources.book_dir).sort_by_file_name() {
+        let entry =
+            entry.with_context(|| format!("cannot read {}", sources.book_dir.display()))?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let rel = relative(&sources.book_dir, path);
+        if NOT_CHAPTERS.contains(&rel.as_str()) {
+            continue;
+        }
+        html_files.push((rel, path.to_path_buf()));
+    }
+    // mdBook writes index.html as a copy of the first chapter unless a
+    // chapter is index.md/README.md: index it last, and only when it is not
+    // a copy.
+    html_files.sort_by_key(|(rel, _)| (rel == "index.html", rel.clone()));
+
+    let mut records = Vec::new();
+    let mut seen = HashSet::new();
+    let mut pages = 0;
+    for (rel, path) in &html_files {
+        let html = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let md_path = markdown_source(&sources.src_dir, rel);
+        let markdown = md_path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        let stem = rel.trim_end_matches(".html");
+        let exercise = rel
+            .strip_prefix("exercises/")
+            .map(|r| r.trim_end_matches(".html"));
+        let info = PageInfo {
+            path: rel,
+            kind: if exercise.is_some() { "exercise" } else { "prose" },
+            id: exercise.unwrap_or(stem).to_string(),
+            weeks: exercise.and_then(week_of_id).into_iter().collect(),
+            source: match &md_path {
+                Some(p) => relative(&sources.root, p),
+                None => roadmap.clone(),
+            },
+            markdown: markdown.as_deref(),
+            roadmap: &roadmap,
+        };
+        let page_records = extract_page(&html, &info);
+        if page_records.is_empty() {
+            continue;
+        }
+        let fingerprint: String = page_records
+            .iter()
+            .map(|r| format!("{}\u{1}{}\u{1}{}\u{2}", r.heading, r.body, r.code.join("\u{3}")))
+            .collect();
+        if !seen.insert(fingerprint) {
+            continue;
+        }
+        pages += 1;
+        records.extend(page_records);
+    }
+
+    for dir in &sources.code_dirs {
+        let crate_name = crate_name_of(dir);
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let module = module_path(dir, &file, &crate_name);
+            let source = relative(&sources.root, &file);
+            match scan_file(&text, &module, &source) {
+                Ok(items) => records.extend(items),
+                Err(err) => {
+                    let line = err.span().start().line;
+                    warnings.push(format!("{source}:{line}: not indexed: {err}"));
+                }
+            }
+        }
+    }
+    Ok((records, pages, warnings))
+}
+
+/// The Markdown file a built page came from, if it is hand-written.
+fn markdown_source(src_dir: &Path, rel_html: &str) -> Option<PathBuf> {
+    let stem = rel_html.trim_end_matches(".html");
+    let mut candidates = vec![src_dir.join(format!("{stem}.md"))];
+    if let Some(dir) = stem.strip_suffix("index") {
+        candidates.push(src_dir.join(format!("{dir}README.md")));
+    }
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+/// The week of an exercise ID such as `w03-redis-cluster`.
+pub fn week_of_id(id: &str) -> Option<u64> {
+    let rest = id.strip_prefix('w')?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || !rest[digits.len()..].starts_with('-') && rest.len() != digits.len() {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The crate's name (underscored) from the `Cargo.toml` above a source
+/// folder, or the folder's parent's name.
+fn crate_name_of(src: &Path) -> String {
+    let manifest = src.parent().map(|p| p.join("Cargo.toml"));
+    let from_manifest = manifest
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let rest = line.trim().strip_prefix("name")?.trim_start().strip_prefix('=')?;
+                Some(rest.trim().trim_matches('"').to_string())
+            })
+        });
+    from_manifest
+        .or_else(|| {
+            src.parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "crate".into())
+        .replace('-', "_")
+}
+
+/// `src/a/b.rs` is module `a::b`; `lib.rs` is the crate itself.
+fn module_path(src: &Path, file: &Path, crate_name: &str) -> String {
+    let rel = relative(src, file);
+    let rel = rel.trim_end_matches(".rs");
+    let parts: Vec<&str> = rel
+        .split('/')
+        .filter(|p| *p != "mod" && *p != "lib" && *p != "main")
+        .collect();
+    if parts.is_empty() {
+        crate_name.to_string()
+    } else {
+        parts.join("::")
+    }
+}
+
+/// `path` relative to `base`, with `/` separators (the path as given when
+/// it is not under `base`).
+pub(crate) fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether `dir` holds an index (its manifest).
+pub fn index_exists(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn week_of_an_exercise_id() {
+        assert_eq!(week_of_id("w03-redis-cluster"), Some(3));
+        assert_eq!(week_of_id("w12-final"), Some(12));
+        assert_eq!(week_of_id("w1"), Some(1));
+        assert_eq!(week_of_id("wx-final"), None);
+        assert_eq!(week_of_id("web-api"), None);
+    }
+
+    #[test]
+    fn module_paths_from_files() {
+        let src = Path::new("/c/src");
+        assert_eq!(module_path(src, Path::new("/c/src/lib.rs"), "cp"), "cp");
+        assert_eq!(module_path(src, Path::new("/c/src/retry.rs"), "cp"), "retry");
+        assert_eq!(module_path(src, Path::new("/c/src/a/mod.rs"), "cp"), "a");
+        assert_eq!(module_path(src, Path::new("/c/src/a/b.rs"), "cp"), "a::b");
+    }
+}
