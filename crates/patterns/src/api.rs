@@ -345,7 +345,7 @@ fn parse_query(
         Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
         Some(_) => {
             invalid.push((
-                "limit".to_string(),
+                "limit",
                 format!("must be a whole number from 1 to {MAX_LIMIT}"),
             ));
             DEFAULT_LIMIT
@@ -355,36 +355,36 @@ fn parse_query(
         None => None,
         Some(Ok(cursor)) => Some(cursor),
         Some(Err(_)) => {
-            invalid.push((
-                "cursor".to_string(),
-                "is not a cursor this API returned".to_string(),
-            ));
+            invalid.push(("cursor", "is not a cursor this API returned".to_string()));
             None
         }
     };
     let fields = parse_fields(request.query_value("fields"), version).unwrap_or_else(|unknown| {
-        invalid.push((
-            "fields".to_string(),
-            format!("unknown fields: {}", unknown.join(", ")),
-        ));
+        invalid.push(("fields", format!("unknown fields: {}", unknown.join(", "))));
         Vec::new()
     });
     if invalid.is_empty() {
-        return Ok((limit, cursor, fields));
+        Ok((limit, cursor, fields))
+    } else {
+        Err(invalid_params(invalid))
     }
+}
+// ANCHOR_END: validation
+
+/// A `400` problem listing each invalid parameter and why.
+fn invalid_params(invalid: Vec<(&str, String)>) -> Problem {
     let params = invalid.into_iter().map(|(name, reason)| {
         Json::object()
-            .with("name", Json::Str(name))
+            .with("name", Json::str(name))
             .with("reason", Json::Str(reason))
     });
-    Err(Problem::new(
+    Problem::new(
         400,
         INVALID_PARAMS,
         "Your request parameters didn't validate.",
     )
-    .extension("invalid_params", Json::Array(params.collect())))
+    .extension("invalid_params", Json::Array(params.collect()))
 }
-// ANCHOR_END: validation
 
 /// Decodes `%XX` escapes and `+` (a space, in query strings); malformed
 /// escapes are kept as they are.

@@ -324,6 +324,11 @@ impl<C: Clock> OrderTracker<C> {
             .collect()
     }
 
+    // ANCHOR_END: deliver
+
+    // ANCHOR: attempt
+    /// One attempt at `event`: apply it, or classify it as stale, early
+    /// (retry with backoff) or impossible (dead letter).
     fn attempt(&mut self, event: OrderEvent, attempt: u32) -> Outcome {
         let history = self.histories.get(&event.order_id);
         let state = history.and_then(|h| h.last().copied());
@@ -360,7 +365,7 @@ impl<C: Clock> OrderTracker<C> {
         });
         Outcome::DeadLettered(reason)
     }
-    // ANCHOR_END: deliver
+    // ANCHOR_END: attempt
 
     /// The current state of `order_id`.
     #[must_use]

@@ -220,6 +220,9 @@ impl<M: Connector, C: Clock> Pool<M, C> {
         Ok(Checkout::Queued(ticket))
     }
 
+    // ANCHOR_END: checkout
+
+    // ANCHOR: checkin
     /// Returns a connection. A broken one is closed (and replaced if someone
     /// is waiting); a healthy one goes to the oldest waiter, or to the idle
     /// set.
@@ -247,7 +250,7 @@ impl<M: Connector, C: Clock> Pool<M, C> {
             }),
         }
     }
-    // ANCHOR_END: checkout
+    // ANCHOR_END: checkin
 
     // ANCHOR: claim
     /// Collects the connection a queued caller is waiting for: `Some` once

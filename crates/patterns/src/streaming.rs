@@ -292,7 +292,6 @@ pub struct Delivery {
     pub removed: usize,
 }
 
-// ANCHOR: hub
 /// Fans kitchen status updates out to each order's subscribers.
 #[derive(Debug, Default)]
 pub struct StatusHub {
@@ -300,6 +299,7 @@ pub struct StatusHub {
     sequences: BTreeMap<u64, u64>,
 }
 
+// ANCHOR: hub
 impl StatusHub {
     /// Opens a stream of `order_id`'s updates with its own buffer and policy.
     pub fn subscribe(

@@ -63,6 +63,9 @@ impl Cursor {
     }
 }
 
+// ANCHOR_END: cursor
+
+// ANCHOR: paginate
 /// One page of results, and the cursor of the next page if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<'a> {
@@ -89,7 +92,7 @@ pub fn paginate<'a>(items: &'a [MenuItem], after: Option<Cursor>, limit: usize) 
     };
     Page { items: rest, next }
 }
-// ANCHOR_END: cursor
+// ANCHOR_END: paginate
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -95,16 +95,8 @@ pub fn negotiate<'a>(path: &'a str, accept: Option<&str>) -> Result<Negotiated<'
         && first.starts_with('v')
         && first[1..].bytes().all(|b| b.is_ascii_digit())
     {
-        let version = ApiVersion::parse(first).ok_or_else(|| {
-            Problem::new(
-                404,
-                "https://developer.gocoffee.example/problems/unknown-version",
-                "Unknown API version",
-            )
-            .detail(format!(
-                "{first} is not a version of this API; use v1 or v2"
-            ))
-        })?;
+        let detail = format!("{first} is not a version of this API");
+        let version = ApiVersion::parse(first).ok_or_else(|| unknown_version(404, &detail))?;
         let resource = &path[first.len() + 1..];
         return Ok(Negotiated { version, resource });
     }
@@ -118,14 +110,7 @@ pub fn negotiate<'a>(path: &'a str, accept: Option<&str>) -> Result<Negotiated<'
     let version = match requested {
         None => ApiVersion::LATEST,
         Some(name) => ApiVersion::parse(name).ok_or_else(|| {
-            Problem::new(
-                406,
-                "https://developer.gocoffee.example/problems/unknown-version",
-                "Unknown API version",
-            )
-            .detail(format!(
-                "{VENDOR_PREFIX}{name}+json is not served; use v1 or v2"
-            ))
+            unknown_version(406, &format!("{VENDOR_PREFIX}{name}+json is not served"))
         })?,
     };
     Ok(Negotiated {
@@ -134,6 +119,11 @@ pub fn negotiate<'a>(path: &'a str, accept: Option<&str>) -> Result<Negotiated<'
     })
 }
 // ANCHOR_END: negotiate
+
+fn unknown_version(status: u16, detail: &str) -> Problem {
+    let type_uri = "https://developer.gocoffee.example/problems/unknown-version";
+    Problem::new(status, type_uri, "Unknown API version").detail(format!("{detail}; use v1 or v2"))
+}
 
 #[cfg(test)]
 mod tests {
