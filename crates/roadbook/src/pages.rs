@@ -86,6 +86,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub fn templates(config: &Config) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".md.tera"]);
+    tera.set_escape_fn(escape_html);
     let mut sources: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
@@ -104,6 +105,23 @@ pub fn templates(config: &Config) -> Result<Tera> {
         .context("invalid page template")?;
     tera.register_function("anchor", anchor);
     Ok(tera)
+}
+
+/// HTML escaping for text and attribute values. Unlike tera's default it
+/// leaves `/` alone, so URLs stay readable in the generated Markdown.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `{{ anchor(id=…, kind=…, week=…, line=…) }}`: a heading attribute block
