@@ -1,14 +1,132 @@
-//! `roadbook build`.
+//! `roadbook build`: parse the roadmap, render the generated pages, run
+//! mdBook, build the search index; `serve` runs the same steps on each change.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::BuildArgs;
+use crate::book::{self, BuildOptions, Progress};
+use crate::cli::{BuildArgs, Format};
+use crate::pages::{self, Page};
+use crate::project::Project;
+use crate::report;
 
 /// Runs `roadbook build`.
-pub fn run(root: &Path, quiet: bool, args: &BuildArgs) -> Result<ExitCode> {
-    let _ = (root, quiet, args);
-    anyhow::bail!("roadbook build is not implemented yet")
+pub(crate) fn run(root: &Path, quiet: bool, args: &BuildArgs) -> Result<ExitCode> {
+    let request = Request {
+        format: args.format,
+        dest: args.dest_dir.clone(),
+        emit_sources: args.emit_sources.clone(),
+    };
+    Ok(match build(root, Progress::new(quiet), &request)? {
+        Outcome::Built => ExitCode::SUCCESS,
+        Outcome::InputErrors => ExitCode::from(1),
+    })
+}
+
+/// What one build is asked to do.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// How diagnostics are printed.
+    pub(crate) format: Format,
+    /// The output folder, relative to the book root (book.toml's `build-dir`
+    /// when `None`).
+    pub(crate) dest: Option<PathBuf>,
+    /// Where to write the book's sources too, relative to the book root.
+    pub(crate) emit_sources: Option<PathBuf>,
+}
+
+/// How a build ended when roadbook itself did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The book (and index) were written.
+    Built,
+    /// The input has errors; they were printed and nothing was written.
+    InputErrors,
+}
+
+/// Builds the book at `root`, printing diagnostics and a progress line per
+/// stage. Errors in the roadmap or pages are an [`Outcome`]; an `Err` means
+/// roadbook could not run (unreadable files, mdBook failing, I/O).
+pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Result<Outcome> {
+    let project = progress.stage(
+        "Parsed",
+        |project: &Project| {
+            let weeks: usize = project
+                .parsed
+                .roadmap
+                .phases
+                .iter()
+                .map(|p| p.weeks.len())
+                .sum();
+            format!(
+                "{} ({weeks} weeks)",
+                project.config.roadbook.roadmap.display()
+            )
+        },
+        || Project::load(root),
+    )?;
+
+    // Diagnostics: errors always, warnings unless quiet.
+    let shown: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|d| !progress.is_quiet() || d.is_error())
+        .cloned()
+        .collect();
+    report::print(&shown, &project.sources, request.format)?;
+    if project.has_errors() {
+        return Ok(Outcome::InputErrors);
+    }
+
+    let config = &project.config;
+    let pages = progress.stage(
+        "Rendered",
+        |pages: &Vec<Page>| format!("{} pages", count(pages)),
+        || pages::generate(&project.parsed.roadmap, config, &project.page_inputs()?),
+    )?;
+
+    let dest = match &request.dest {
+        Some(dest) => config.root.join(dest),
+        None => config.build_dir.clone(),
+    };
+    let options = BuildOptions {
+        dest: dest.clone(),
+        emit_sources: request
+            .emit_sources
+            .as_ref()
+            .map(|dir| config.root.join(dir)),
+        quiet: progress.is_quiet(),
+    };
+    progress.stage(
+        "Built",
+        |_| format!("{} with mdBook", dest.display()),
+        || book::build(config, pages, &options),
+    )?;
+    if let Some(dir) = &options.emit_sources {
+        progress.line("Wrote", &format!("the book's sources to {}", dir.display()));
+    }
+
+    // ---- SEARCH INDEX ----
+    let index_dir = config.search_index_path();
+    progress.stage(
+        "Indexed",
+        |report: &roadbook_search::BuildReport| {
+            format!(
+                "{} documents into {}",
+                report.documents,
+                index_dir.display()
+            )
+        },
+        || super::search::build_index(config, &dest),
+    )?;
+    // ---- END SEARCH INDEX ----
+
+    Ok(Outcome::Built)
+}
+
+/// How many pages a page tree holds.
+fn count(pages: &[Page]) -> usize {
+    pages.iter().map(|page| 1 + count(&page.children)).sum()
 }
