@@ -22,6 +22,18 @@ const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "template", "button", "input", "svg", "nav", "iframe",
 ];
 
+/// Classes of the generated pages' own chrome: edit links, "open the
+/// exercise" links, progress counters, missing-page notes.
+const SKIPPED_CLASSES: &[&str] = &[
+    "boring",
+    "mermaid",
+    "roadbook-edit",
+    "roadbook-exercise-link",
+    "roadbook-missing",
+    "roadbook-meta",
+    "roadbook-progress",
+];
+
 /// One piece of a section, in reading order, as `roadbook show` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
@@ -232,7 +244,8 @@ pub fn extract_page(html: &str, info: &PageInfo<'_>) -> Vec<Record> {
     walker.start_preamble();
     walker.walk(main);
     walker.flush_section();
-    let mut ordered: Vec<(usize, Record)> = walker.positions.into_iter().zip(walker.records).collect();
+    let mut ordered: Vec<(usize, Record)> =
+        walker.positions.into_iter().zip(walker.records).collect();
     ordered.sort_by_key(|(position, _)| *position);
     ordered.into_iter().map(|(_, record)| record).collect()
 }
@@ -615,22 +628,20 @@ fn is_block(name: &str) -> bool {
 fn is_hidden(el: ElementRef<'_>) -> bool {
     let value = el.value();
     SKIPPED.contains(&value.name())
-        || value.has_class("boring", scraper::CaseSensitivity::CaseSensitive)
-        || value.has_class("mermaid", scraper::CaseSensitivity::CaseSensitive)
+        || value.classes().any(|c| SKIPPED_CLASSES.contains(&c))
         || value.attr("hidden").is_some()
         || value.attr("aria-hidden") == Some("true")
 }
 
 fn has_checkbox(el: ElementRef<'_>) -> bool {
-    el.descendent_elements().any(|d| {
-        d.value().name() == "input" && d.attr("type").is_some_and(|t| t == "checkbox")
-    })
+    el.descendent_elements()
+        .any(|d| d.value().name() == "input" && d.attr("type").is_some_and(|t| t == "checkbox"))
 }
 
 fn contains_section_heading(el: ElementRef<'_>) -> bool {
-    el.descendent_elements().skip(1).any(|d| {
-        heading_level(d.value().name()).is_some_and(|l| l <= 4) && d.attr("id").is_some()
-    })
+    el.descendent_elements()
+        .skip(1)
+        .any(|d| heading_level(d.value().name()).is_some_and(|l| l <= 4) && d.attr("id").is_some())
 }
 
 /// The visible text of an element, hidden parts left out.
@@ -830,9 +841,19 @@ mod tests {
             summary,
             vec![
                 (Unit::Section, "week", "w01", "weeks/week-01.html"),
-                (Unit::Section, "block", "w01-mon", "weeks/week-01.html#w01-mon"),
+                (
+                    Unit::Section,
+                    "block",
+                    "w01-mon",
+                    "weeks/week-01.html#w01-mon"
+                ),
                 (Unit::Item, "task", "w01-lb", "weeks/week-01.html#w01-lb"),
-                (Unit::Section, "block", "w01-mon", "weeks/week-01.html#notes"),
+                (
+                    Unit::Section,
+                    "block",
+                    "w01-mon",
+                    "weeks/week-01.html#notes"
+                ),
             ]
         );
         let task = &records[2];
@@ -841,14 +862,22 @@ mod tests {
         assert_eq!(task.line, Some(13));
         assert_eq!(task.source, "roadmap.md");
         assert_eq!(task.scopes, vec!["page", "w01", "w01-mon"]);
-        assert_eq!(task.heading_path, vec!["Week 1", "Monday-Tuesday: Scalability"]);
+        assert_eq!(
+            task.heading_path,
+            vec!["Week 1", "Monday-Tuesday: Scalability"]
+        );
         // The block's body keeps the plain note but not the task, which is
         // its own record; show still sees the task as a checklist entry.
         let block = &records[1];
         assert_eq!(block.body, "plain note");
-        assert!(matches!(&block.blocks[0], Block::Item { checkbox: true, id: Some(id), .. } if id == "w01-lb"));
+        assert!(
+            matches!(&block.blocks[0], Block::Item { checkbox: true, id: Some(id), .. } if id == "w01-lb")
+        );
         assert_eq!(block.weeks, vec![1]);
         assert_eq!(records[3].weeks, vec![1]);
-        assert_eq!(records[3].heading_path, vec!["Week 1", "Monday-Tuesday: Scalability", "Notes"]);
+        assert_eq!(
+            records[3].heading_path,
+            vec!["Week 1", "Monday-Tuesday: Scalability", "Notes"]
+        );
     }
 }

@@ -113,7 +113,8 @@ fn swap_in(tmp: &Path, dest: &Path, parent: &Path, name: &str) -> Result<()> {
             let _ = std::fs::rename(&old, dest);
         }
         let _ = std::fs::remove_dir_all(tmp);
-        return Err(err).with_context(|| format!("cannot move the new index to {}", dest.display()));
+        return Err(err)
+            .with_context(|| format!("cannot move the new index to {}", dest.display()));
     }
     if had_old {
         std::fs::remove_dir_all(&old)
@@ -192,8 +193,21 @@ fn document(f: &Fields, r: &Record, order: u64) -> Result<TantivyDocument> {
         doc.add_u64(f.week, *week);
     }
     doc.add_u64(f.order, order);
+    doc.add_u64(f.weight, weight(r));
     doc.add_text(f.blocks, serde_json::to_string(&r.blocks)?);
     Ok(doc)
+}
+
+/// The ranking weight of a record, in percent: what a learner opens first
+/// (exercise pages) ranks over the roadmap's items, and reference code
+/// (many small items sharing their module's words) below both.
+fn weight(r: &Record) -> u64 {
+    match (r.unit, r.kind.as_str()) {
+        (Unit::Section, "exercise") => 120,
+        (Unit::Section, _) => 100,
+        (Unit::Item, _) => 90,
+        (Unit::Code, _) => 40,
+    }
 }
 
 /// Reads every page of the built book and every reference-code file into
@@ -214,8 +228,7 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
     let roadmap = relative(&sources.root, &sources.roadmap);
     let mut html_files = Vec::new();
     for entry in walkdir::WalkDir::new(&sources.book_dir).sort_by_file_name() {
-        let entry =
-            entry.with_context(|| format!("cannot read {}", sources.book_dir.display()))?;
+        let entry = entry.with_context(|| format!("cannot read {}", sources.book_dir.display()))?;
         let path = entry.path();
         if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
             continue;
@@ -247,7 +260,11 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
             .map(|r| r.trim_end_matches(".html"));
         let info = PageInfo {
             path: rel,
-            kind: if exercise.is_some() { "exercise" } else { "prose" },
+            kind: if exercise.is_some() {
+                "exercise"
+            } else {
+                "prose"
+            },
             id: exercise.unwrap_or(stem).to_string(),
             weeks: exercise.and_then(week_of_id).into_iter().collect(),
             source: match &md_path {
@@ -263,7 +280,14 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
         }
         let fingerprint: String = page_records
             .iter()
-            .map(|r| format!("{}\u{1}{}\u{1}{}\u{2}", r.heading, r.body, r.code.join("\u{3}")))
+            .map(|r| {
+                format!(
+                    "{}\u{1}{}\u{1}{}\u{2}",
+                    r.heading,
+                    r.body,
+                    r.code.join("\u{3}")
+                )
+            })
             .collect();
         if !seen.insert(fingerprint) {
             continue;
@@ -327,7 +351,11 @@ fn crate_name_of(src: &Path) -> String {
         .and_then(|p| std::fs::read_to_string(p).ok())
         .and_then(|text| {
             text.lines().find_map(|line| {
-                let rest = line.trim().strip_prefix("name")?.trim_start().strip_prefix('=')?;
+                let rest = line
+                    .trim()
+                    .strip_prefix("name")?
+                    .trim_start()
+                    .strip_prefix('=')?;
                 Some(rest.trim().trim_matches('"').to_string())
             })
         });
@@ -388,7 +416,10 @@ mod tests {
     fn module_paths_from_files() {
         let src = Path::new("/c/src");
         assert_eq!(module_path(src, Path::new("/c/src/lib.rs"), "cp"), "cp");
-        assert_eq!(module_path(src, Path::new("/c/src/retry.rs"), "cp"), "retry");
+        assert_eq!(
+            module_path(src, Path::new("/c/src/retry.rs"), "cp"),
+            "retry"
+        );
         assert_eq!(module_path(src, Path::new("/c/src/a/mod.rs"), "cp"), "a");
         assert_eq!(module_path(src, Path::new("/c/src/a/b.rs"), "cp"), "a::b");
     }

@@ -122,14 +122,30 @@ mod tests {
             ],
             vec![word("retry")],
         );
-        check(r#"-"black friday" cache"#, vec![word("cache")], vec![Clause::Phrase("black friday".into())]);
-        check("redis NOT cluster failover", vec![word("redis"), word("failover")], vec![word("cluster")]);
-        check("saga AND compensation", vec![word("saga"), word("compensation")], vec![]);
+        check(
+            r#"-"black friday" cache"#,
+            vec![word("cache")],
+            vec![Clause::Phrase("black friday".into())],
+        );
+        check(
+            "redis NOT cluster failover",
+            vec![word("redis"), word("failover")],
+            vec![word("cluster")],
+        );
+        check(
+            "saga AND compensation",
+            vec![word("saga"), word("compensation")],
+            vec![],
+        );
     }
 
     #[test]
     fn malformed_queries_read_as_plain_text() {
-        check(r#""unclosed phrase"#, vec![Clause::Phrase("unclosed phrase".into())], vec![]);
+        check(
+            r#""unclosed phrase"#,
+            vec![Clause::Phrase("unclosed phrase".into())],
+            vec![],
+        );
         check(r#"a "" - * -- "#, vec![word("a")], vec![]);
         check("title:(jwt", vec![word("title:(jwt")], vec![]);
         check("", vec![], vec![]);

@@ -142,7 +142,11 @@ pub fn write_entry(
         [a, .., b] => about.push_str(&format!(" · weeks {a}-{b}")),
     }
     let title = if first.unit == Unit::Item {
-        first.heading_path.last().cloned().unwrap_or_else(|| first.title.clone())
+        first
+            .heading_path
+            .last()
+            .cloned()
+            .unwrap_or_else(|| first.title.clone())
     } else {
         first.title.clone()
     };
@@ -185,7 +189,11 @@ pub fn write_entry(
             }
             Unit::Item => {
                 if !record.heading_path.is_empty() {
-                    writeln!(out, "{}", style.paint(DIM, &record.heading_path.join(" › ")))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        style.paint(DIM, &record.heading_path.join(" › "))
+                    )?;
                 }
             }
         }
@@ -195,7 +203,11 @@ pub fn write_entry(
         writeln!(out)?;
         writeln!(out, "{}", style.paint(BOLD, "Exercises this week"))?;
         for (id, title) in &entry.exercises {
-            writeln!(out, "  {title}  {}", style.paint(DIM, &format!("roadbook show {id}")))?;
+            writeln!(
+                out,
+                "  {title}  {}",
+                style.paint(DIM, &format!("roadbook show {id}"))
+            )?;
         }
     }
     Ok(())

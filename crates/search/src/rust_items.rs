@@ -103,7 +103,10 @@ impl Scan<'_> {
         {
             first += 1;
         }
-        let code_lines = self.lines.get(first - 1..end.min(self.lines.len())).unwrap_or_default();
+        let code_lines = self
+            .lines
+            .get(first - 1..end.min(self.lines.len()))
+            .unwrap_or_default();
         let code = dedent(code_lines);
         let doc = doc_text(attrs);
         let (prose, mut blocks) = split_doc(&doc);
@@ -128,9 +131,9 @@ impl Scan<'_> {
             page: self.source.to_string(),
             url: format!("{}#L{first}", self.source),
             title: path.to_string(),
-            page_top: true,
+            page_top: false,
             heading_path: vec![format!("{} {what}", self.module), name.clone()],
-            heading: name,
+            heading: split_identifier(&name),
             body: prose,
             code: codes,
             blocks,
@@ -168,6 +171,26 @@ impl Scan<'_> {
             line: Some(line),
         });
     }
+}
+
+/// `CircuitBreaker` and `try_acquire` as words: `Circuit Breaker`,
+/// `try acquire`.
+fn split_identifier(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for ch in name.chars() {
+        if ch == '_' {
+            out.push(' ');
+            previous_lower = false;
+            continue;
+        }
+        if ch.is_uppercase() && previous_lower {
+            out.push(' ');
+        }
+        previous_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        out.push(ch);
+    }
+    out
 }
 
 /// `a::B::c` is inside `a` and `a::B`.
@@ -342,7 +365,8 @@ impl Default for Breaker {
 
     #[test]
     fn scans_public_items_with_their_docs_and_lines() {
-        let records = scan_file(SOURCE, "circuit_breaker", "crates/p/src/circuit_breaker.rs").unwrap();
+        let records =
+            scan_file(SOURCE, "circuit_breaker", "crates/p/src/circuit_breaker.rs").unwrap();
         let ids: Vec<_> = records.iter().map(|r| (r.id.as_str(), r.line)).collect();
         assert_eq!(
             ids,
@@ -360,9 +384,22 @@ impl Default for Breaker {
         assert_eq!(config.body, "When it opens.");
         assert!(config.code[0].starts_with("#[derive(Debug)]\npub struct Config {"));
         let call = &records[3];
-        assert_eq!(call.code, vec!["pub fn call(&mut self) -> bool {\n    true\n}".to_string()]);
-        assert_eq!(call.scopes, vec!["circuit_breaker", "circuit_breaker::Breaker"]);
+        assert_eq!(
+            call.code,
+            vec!["pub fn call(&mut self) -> bool {\n    true\n}".to_string()]
+        );
+        assert_eq!(
+            call.scopes,
+            vec!["circuit_breaker", "circuit_breaker::Breaker"]
+        );
         assert_eq!(call.url, "crates/p/src/circuit_breaker.rs#L24");
+    }
+
+    #[test]
+    fn identifiers_split_into_words() {
+        assert_eq!(split_identifier("CircuitBreaker"), "Circuit Breaker");
+        assert_eq!(split_identifier("try_acquire"), "try acquire");
+        assert_eq!(split_identifier("HTTPServer2"), "HTTPServer2");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// The version of the index layout; an index of another version is stale
@@ -47,6 +47,9 @@ pub(crate) struct Fields {
     pub order: Field,
     /// The content in order as JSON, for `show`.
     pub blocks: Field,
+    /// A ranking weight in percent (fast field): exercise pages over
+    /// sections over items over reference code.
+    pub weight: Field,
 }
 
 impl Fields {
@@ -59,7 +62,11 @@ impl Fields {
                     .set_tokenizer(TEXT_TOKENIZER)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             );
-            if stored { options.set_stored() } else { options }
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
         };
         let words = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -85,6 +92,7 @@ impl Fields {
             week: b.add_u64_field("week", INDEXED | STORED),
             order: b.add_u64_field("order", STORED),
             blocks: b.add_text_field("blocks", STORED),
+            weight: b.add_u64_field("weight", FAST),
         };
         (b.build(), fields)
     }
@@ -115,6 +123,7 @@ impl Fields {
             week: get("week")?,
             order: get("order")?,
             blocks: get("blocks")?,
+            weight: get("weight")?,
         })
     }
 }

@@ -16,7 +16,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Index, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::extract::{Block, Unit};
 use crate::query::{Clause, ParsedQuery};
@@ -33,6 +33,17 @@ const BOOSTS: [(FieldName, Score); 4] = [
 /// Below this many exact results, typo-tolerant matching is tried for every
 /// word.
 const FEW_RESULTS: usize = 3;
+
+/// How many ranked documents are gathered before sections are grouped by
+/// page.
+const CANDIDATES: usize = 60;
+
+/// How much each further matching section of a page adds to the page's
+/// best section.
+const PAGE_SPREAD: Score = 0.3;
+
+/// How many further sections of a page add to its score.
+const PAGE_SPREAD_SECTIONS: usize = 4;
 
 /// The longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;
@@ -137,6 +148,12 @@ pub struct Hit {
     /// Whether the match was found through typo tolerance only.
     #[serde(skip)]
     pub fuzzy: bool,
+    /// Section, item or code.
+    #[serde(skip)]
+    pub unit: Unit,
+    /// The page (or source file) it is on.
+    #[serde(skip)]
+    pub page: String,
 }
 
 /// One record as `roadbook show` prints it.
@@ -267,7 +284,10 @@ impl SearchIndex {
         let Some(exact) = self.build_query(&parsed, query, filters, false)? else {
             return Ok(Vec::new());
         };
-        let mut hits = self.run(exact.as_ref(), limit, false)?;
+        let candidates = (limit * 4).max(CANDIDATES);
+        let group_code = filters.kind.as_deref() != Some("code");
+        let mut hits = group(self.run(exact.as_ref(), candidates, false)?, group_code);
+        hits.truncate(limit);
         let has_words = parsed
             .include
             .iter()
@@ -277,7 +297,7 @@ impl SearchIndex {
             && let Some(fuzzy) = self.build_query(&parsed, query, filters, true)?
         {
             let seen: HashSet<String> = hits.iter().map(|h| h.url.clone()).collect();
-            let more = self.run(fuzzy.as_ref(), limit, true)?;
+            let more = group(self.run(fuzzy.as_ref(), candidates, true)?, group_code);
             hits.extend(more.into_iter().filter(|h| !seen.contains(&h.url)));
             hits.truncate(limit);
         }
@@ -286,9 +306,20 @@ impl SearchIndex {
 
     fn run(&self, query: &dyn Query, limit: usize, fuzzy: bool) -> Result<Vec<Hit>> {
         let f = &self.fields;
+        let weighted = TopDocs::with_limit(limit).tweak_score(|segment: &SegmentReader| {
+            let weights = segment
+                .fast_fields()
+                .u64("weight")
+                .ok()
+                .map(|column| column.first_or_default_col(100));
+            move |doc: DocId, score: Score| match &weights {
+                Some(weights) => score * weights.get_val(doc) as Score / 100.0,
+                None => score,
+            }
+        });
         let top = self
             .searcher
-            .search(query, &TopDocs::with_limit(limit).order_by_score())
+            .search(query, &weighted)
             .context("search failed")?;
         let mut body_snippets = SnippetGenerator::create(&self.searcher, query, f.body)?;
         body_snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -316,7 +347,12 @@ impl SearchIndex {
             let weeks = all_u64(&doc, f.week);
             let heading_path = all_str(&doc, f.heading_path);
             let code_excerpt = (kind == "code")
-                .then(|| doc.get_all(f.code).last().and_then(|v| v.as_str()).map(signature))
+                .then(|| {
+                    doc.get_all(f.code)
+                        .last()
+                        .and_then(|v| v.as_str())
+                        .map(signature)
+                })
                 .flatten();
             hits.push(Hit {
                 title: first_str(&doc, f.page_title),
@@ -334,6 +370,12 @@ impl SearchIndex {
                 heading_path,
                 code_excerpt,
                 fuzzy,
+                unit: match first_str(&doc, f.unit).as_str() {
+                    "item" => Unit::Item,
+                    "code" => Unit::Code,
+                    _ => Unit::Section,
+                },
+                page: first_str(&doc, f.page),
             });
         }
         Ok(hits)
@@ -541,22 +583,28 @@ impl SearchIndex {
         let stems = self.stems(text);
         match stems.len() {
             0 => None,
-            1 => Some(self.fields_query(|field| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &stems[0]),
-                    IndexRecordOption::WithFreqs,
-                ))
-            }, boost)),
+            1 => Some(self.fields_query(
+                |field| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &stems[0]),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                },
+                boost,
+            )),
             _ => {
                 let mut parts: Vec<Box<dyn Query>> = Vec::new();
                 parts.extend(self.phrase_query(&stems, boost));
                 for stem in &stems {
-                    parts.push(self.fields_query(|field| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, stem),
-                            IndexRecordOption::WithFreqs,
-                        ))
-                    }, boost * 0.5));
+                    parts.push(self.fields_query(
+                        |field| {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, stem),
+                                IndexRecordOption::WithFreqs,
+                            ))
+                        },
+                        boost * 0.5,
+                    ));
                 }
                 Some(any_of(parts))
             }
@@ -568,22 +616,21 @@ impl SearchIndex {
         match stems.len() {
             0 => None,
             1 => self.word_query(&stems[0], boost),
-            _ => Some(self.fields_query(|field| {
-                Box::new(PhraseQuery::new(
-                    stems
-                        .iter()
-                        .map(|s| Term::from_field_text(field, s))
-                        .collect(),
-                ))
-            }, boost)),
+            _ => Some(self.fields_query(
+                |field| {
+                    Box::new(PhraseQuery::new(
+                        stems
+                            .iter()
+                            .map(|s| Term::from_field_text(field, s))
+                            .collect(),
+                    ))
+                },
+                boost,
+            )),
         }
     }
 
-    fn fields_query(
-        &self,
-        make: impl Fn(Field) -> Box<dyn Query>,
-        boost: Score,
-    ) -> Box<dyn Query> {
+    fn fields_query(&self, make: impl Fn(Field) -> Box<dyn Query>, boost: Score) -> Box<dyn Query> {
         let parts = BOOSTS
             .iter()
             .map(|(name, field_boost)| {
@@ -750,6 +797,52 @@ impl SearchIndex {
     }
 }
 
+/// One result per page: a page's sections become its best one, scored
+/// higher the more of them match (up to a point), so a page about the
+/// subject ranks over a passing mention; a code file's items (when
+/// `group_code`) become its best one. Roadmap items stay results of their
+/// own.
+fn group(hits: Vec<Hit>, group_code: bool) -> Vec<Hit> {
+    let mut groups: Vec<(Hit, Score, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for hit in hits {
+        let key = match hit.unit {
+            Unit::Section => Some(format!("page:{}", hit.page)),
+            Unit::Code if group_code => Some(format!("file:{}", hit.page)),
+            _ => None,
+        };
+        match key.and_then(|k| index.get(&k).copied().map(|i| (k, i))) {
+            Some((_, i)) => {
+                let group = &mut groups[i];
+                if group.0.unit == Unit::Section && group.2 < PAGE_SPREAD_SECTIONS {
+                    group.1 += hit.score * PAGE_SPREAD;
+                    group.2 += 1;
+                }
+            }
+            None => {
+                if let Some(key) = match hit.unit {
+                    Unit::Section => Some(format!("page:{}", hit.page)),
+                    Unit::Code if group_code => Some(format!("file:{}", hit.page)),
+                    _ => None,
+                } {
+                    index.insert(key, groups.len());
+                }
+                let score = hit.score;
+                groups.push((hit, score, 0));
+            }
+        }
+    }
+    let mut out: Vec<Hit> = groups
+        .into_iter()
+        .map(|(mut hit, score, _)| {
+            hit.score = score;
+            hit
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
 /// A query matching any of `parts`, scores summed.
 fn any_of(mut parts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if parts.len() == 1 {
@@ -783,7 +876,10 @@ fn week_hints(parsed: &ParsedQuery) -> Vec<u64> {
     for (i, word) in words.iter().enumerate() {
         let number = if word == "week" {
             words.get(i + 1).and_then(|n| n.parse::<u64>().ok())
-        } else if let Some(n) = word.strip_prefix("week-").or_else(|| word.strip_prefix("week")) {
+        } else if let Some(n) = word
+            .strip_prefix("week-")
+            .or_else(|| word.strip_prefix("week"))
+        {
             n.parse().ok()
         } else if let Some(n) = word.strip_prefix('w') {
             n.parse().ok().filter(|_| n.len() <= 2)
@@ -860,7 +956,10 @@ mod tests {
             signature("#[derive(Debug)]\npub struct A {\n    x: u8,\n}"),
             "#[derive(Debug)]\npub struct A {"
         );
-        assert_eq!(signature("pub fn f(\n    a: u8,\n) -> u8 {\n    a\n}"), "pub fn f(\n    a: u8,\n) -> u8 {");
+        assert_eq!(
+            signature("pub fn f(\n    a: u8,\n) -> u8 {\n    a\n}"),
+            "pub fn f(\n    a: u8,\n) -> u8 {"
+        );
     }
 
     #[test]
