@@ -306,8 +306,11 @@ pub fn take_rustdoc_include(s: &str, selection: &Selection) -> String {
                             }
                         }
                     }
-                } else if anchor_start(l) == Some(anchor) {
-                    within = true;
+                } else if let Some(name) = anchor_start(l) {
+                    // lines opening other anchors are dropped, not hidden
+                    if name == anchor {
+                        within = true;
+                    }
                 } else if anchor_end(l).is_none() {
                     output.push_str("# ");
                     output.push_str(l);
@@ -629,6 +632,16 @@ mod tests {
                 }
             ),
             "# Lorem\nipsum\ndolor\n# sit\n# amet"
+        );
+    }
+
+    #[test]
+    fn rustdoc_include_drops_lines_opening_other_anchors() {
+        // found by tests/mdbook_parity.rs: mdBook drops them rather than hiding them
+        let s = "a\n// ANCHOR: other\nb\n// ANCHOR: t\nc\n// ANCHOR_END: t";
+        assert_eq!(
+            take_rustdoc_include(s, &Selection::Anchor("t".into())),
+            "# a\n# b\nc"
         );
     }
 

@@ -19,3 +19,22 @@ pub use blocks::{BlockKind, RustBlock, rust_blocks};
 
 #[cfg(doctest)]
 include!(concat!(env!("OUT_DIR"), "/doctests.rs"));
+
+#[cfg(test)]
+mod tests {
+    /// The items `build.rs` generated for this crate's fixture page: every Rust block but the
+    /// excerpt (line 9) becomes a doctest, named after its line.
+    #[test]
+    fn the_fixture_page_becomes_its_doctests() {
+        let items = include_str!(concat!(env!("OUT_DIR"), "/doctests.rs"));
+        let (_, fixture) = items
+            .split_once("pub mod fixture_pipeline {")
+            .expect("the fixture page has doctests");
+        let fixture = &fixture[..fixture.find('}').unwrap_or(fixture.len())];
+        let structs: Vec<&str> = fixture
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub struct "))
+            .collect();
+        assert_eq!(structs, ["Line15;", "Line26;", "Line32;", "Line50;"]);
+    }
+}
