@@ -70,6 +70,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// Also print the exercise coverage: each hands-on item, its page, the
+    /// reference modules it verifies, and the tasks with reference code.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Options of `roadbook serve`.

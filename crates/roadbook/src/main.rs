@@ -11,6 +11,7 @@ mod book;
 mod cli;
 mod cmd;
 mod config;
+mod coverage;
 mod pages;
 mod project;
 mod report;

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use roadmap::{Diagnostic, Parsed, Severity};
 
 use crate::config::{Config, Level};
+use crate::coverage::PageText;
 use crate::report::Sources;
 
 /// A book as read from disk, before anything is written.
@@ -21,6 +22,8 @@ pub struct Project {
     pub sources: Sources,
     /// The exercise pages that exist: (ID, path relative to the book root).
     pub exercise_pages: Vec<(String, String)>,
+    /// What the exercise pages verify.
+    pub coverage: crate::coverage::Coverage,
 }
 
 impl Project {
@@ -47,12 +50,31 @@ impl Project {
             &exercise_pages,
             missing,
         ));
+
+        let mut texts = Vec::new();
+        for (_, path) in &exercise_pages {
+            let file = config.root.join(path);
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            texts.push(text);
+        }
+        let pages: Vec<PageText<'_>> = exercise_pages
+            .iter()
+            .zip(&texts)
+            .map(|((id, path), text)| PageText { id, path, text })
+            .collect();
+        let (coverage, page_diagnostics) = crate::coverage::measure(&parsed.roadmap, &pages);
+        diagnostics.extend(page_diagnostics);
+        for ((_, path), text) in exercise_pages.iter().zip(texts) {
+            sources.add(path, text);
+        }
         Ok(Project {
             config,
             parsed,
             diagnostics,
             sources,
             exercise_pages,
+            coverage,
         })
     }
 

@@ -20,6 +20,19 @@ pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
         .cloned()
         .collect();
     report::print(&shown, &project.sources, args.format)?;
+    if args.coverage {
+        let last_covered = project
+            .coverage
+            .items
+            .iter()
+            .filter(|(_, _, page)| page.is_some())
+            .map(|(_, week, _)| *week)
+            .max();
+        print!(
+            "{}",
+            crate::coverage::report(&project.coverage, last_covered)
+        );
+    }
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
     if !quiet && !failed && args.format == crate::cli::Format::Human {
         let roadmap = &project.parsed.roadmap;

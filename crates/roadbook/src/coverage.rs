@@ -1,0 +1,307 @@
+//! Exercise coverage: which hands-on items have a page, which reference
+//! modules each page verifies, which roadmap tasks the pages say their code
+//! implements, and the `ignore`d blocks that verify nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use book_tests::{BlockKind, rust_blocks};
+use roadmap::{Diagnostic, Roadmap, Span};
+
+/// Modules every example uses for injected time and randomness; they are
+/// not what a page is about.
+const SUPPORT: &[&str] = &["clock", "rng"];
+
+/// An exercise page as coverage sees it.
+pub struct PageText<'a> {
+    /// The page's ID (its file stem).
+    pub id: &'a str,
+    /// Its path relative to the book root.
+    pub path: &'a str,
+    /// Its Markdown.
+    pub text: &'a str,
+}
+
+/// What one exercise page verifies.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PageCoverage {
+    /// Rust blocks run as doctests.
+    pub doctests: usize,
+    /// Anchored excerpts of compiled files.
+    pub excerpts: usize,
+    /// Blocks marked `ignore`.
+    pub ignored: usize,
+    /// The reference modules it uses.
+    pub modules: BTreeSet<String>,
+    /// The roadmap tasks it links to as implemented.
+    pub tasks: BTreeSet<String>,
+}
+
+/// The coverage of a whole book.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Per hands-on item needing a page, in roadmap order: its ID, week and
+    /// its page's coverage when it has one.
+    pub items: Vec<(String, u32, Option<PageCoverage>)>,
+    /// Per week: (task ID, the modules of the pages that cover it), for
+    /// every plain task of the week.
+    pub tasks: BTreeMap<u32, Vec<(String, BTreeSet<String>)>>,
+}
+
+/// Measures `pages` against `roadmap`; problems (an `ignore`d block on an
+/// exercise page, a page with nothing verified, a link to a task that does
+/// not exist) come back as diagnostics.
+pub fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let task_ids: BTreeSet<&str> = roadmap
+        .phases
+        .iter()
+        .flat_map(|p| &p.weeks)
+        .flat_map(|w| &w.blocks)
+        .flat_map(|b| &b.items)
+        .map(|i| i.id.as_str())
+        .collect();
+    let mut by_page: BTreeMap<&str, PageCoverage> = BTreeMap::new();
+    for page in pages {
+        let mut coverage = PageCoverage::default();
+        for block in rust_blocks(page.text) {
+            match block.kind {
+                BlockKind::Doctest => coverage.doctests += 1,
+                BlockKind::Excerpt { .. } => coverage.excerpts += 1,
+                BlockKind::Ignored => {
+                    coverage.ignored += 1;
+                    diagnostics.push(
+                        Diagnostic::error("ignored-block", page.path, line_span(page.text, block.line), "an exercise page shows a Rust block that is not compiled")
+                            .with_label("marked `ignore`")
+                            .with_help("make it a doctest that runs against coffee-patterns, or show an anchored excerpt of a tested module"),
+                    );
+                }
+            }
+            coverage.modules.extend(
+                block
+                    .modules
+                    .into_iter()
+                    .filter(|m| !SUPPORT.contains(&m.as_str())),
+            );
+        }
+        if coverage.doctests == 0 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unverified-page",
+                    page.path,
+                    line_span(page.text, 1),
+                    "this exercise page runs no example",
+                )
+                .with_help("add a ```rust block that asserts the behaviour with coffee_patterns"),
+            );
+        }
+        for (line, target) in task_links(page.text) {
+            if task_ids.contains(target.as_str()) {
+                coverage.tasks.insert(target);
+            } else {
+                let mut diagnostic = Diagnostic::error(
+                    "unknown-task",
+                    page.path,
+                    line_span(page.text, line),
+                    format!("the link to `{target}` names no roadmap item"),
+                );
+                if let Some(best) = roadmap::closest(&target, task_ids.iter().copied()) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+        by_page.insert(page.id, coverage);
+    }
+
+    let mut coverage = Coverage::default();
+    for phase in &roadmap.phases {
+        for week in &phase.weeks {
+            for item in week.blocks.iter().flat_map(|b| &b.items) {
+                if item
+                    .hands_on
+                    .as_ref()
+                    .is_some_and(|h| h.label.needs_exercise_page())
+                {
+                    coverage.items.push((
+                        item.id.clone(),
+                        week.number,
+                        by_page.remove(item.id.as_str()),
+                    ));
+                } else if item.hands_on.is_none() {
+                    let modules = pages_covering(&coverage.items, &item.id);
+                    coverage
+                        .tasks
+                        .entry(week.number)
+                        .or_default()
+                        .push((item.id.clone(), modules));
+                }
+            }
+        }
+    }
+    // Tasks are listed before their week's later hands-on items: look again
+    // now that every page is known.
+    for tasks in coverage.tasks.values_mut() {
+        for (id, modules) in tasks.iter_mut() {
+            *modules = pages_covering(&coverage.items, id);
+        }
+    }
+    (coverage, diagnostics)
+}
+
+fn pages_covering(items: &[(String, u32, Option<PageCoverage>)], task: &str) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|(_, _, page)| page.as_ref())
+        .filter(|page| page.tasks.contains(task))
+        .flat_map(|page| page.modules.iter().cloned())
+        .collect()
+}
+
+/// Links to week pages with a fragment (`../weeks/week-01.md#ID`), with the
+/// line they stand on.
+fn task_links(text: &str) -> Vec<(usize, String)> {
+    let mut links = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(at) = rest.find("weeks/week-") {
+            rest = &rest[at..];
+            let end = rest.find([')', '"', ' ', '>']).unwrap_or(rest.len());
+            if let Some((_, fragment)) = rest[..end].split_once('#') {
+                links.push((index + 1, fragment.to_owned()));
+            }
+            rest = &rest[end..];
+        }
+    }
+    links
+}
+
+fn line_span(text: &str, line: usize) -> Span {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+    Span {
+        line: line as u32,
+        column: 1,
+        start,
+        end,
+    }
+}
+
+/// The coverage report `roadbook check --coverage` prints.
+pub fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
+    let mut out = String::new();
+    let written = coverage
+        .items
+        .iter()
+        .filter(|(_, _, page)| page.is_some())
+        .count();
+    let _ = writeln!(
+        out,
+        "exercise coverage: {written}/{} hands-on items have a page",
+        coverage.items.len()
+    );
+    for (id, _, page) in &coverage.items {
+        match page {
+            Some(page) => {
+                let modules: Vec<&str> = page.modules.iter().map(String::as_str).collect();
+                let _ = writeln!(
+                    out,
+                    "  {id} → src/exercises/{id}.md → {} ({} doctests, {} excerpts, {} ignored)",
+                    if modules.is_empty() {
+                        "no module".to_owned()
+                    } else {
+                        modules.join(", ")
+                    },
+                    page.doctests,
+                    page.excerpts,
+                    page.ignored
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  {id} → no page yet");
+            }
+        }
+    }
+    let ignored: usize = coverage
+        .items
+        .iter()
+        .filter_map(|(_, _, page)| page.as_ref())
+        .map(|page| page.ignored)
+        .sum();
+    let _ = writeln!(out, "ignored Rust blocks on exercise pages: {ignored}");
+    let _ = writeln!(out, "tasks with reference code:");
+    for (week, tasks) in &coverage.tasks {
+        if max_week.is_some_and(|max| *week > max) {
+            continue;
+        }
+        let covered: Vec<String> = tasks
+            .iter()
+            .filter(|(_, modules)| !modules.is_empty())
+            .map(|(id, modules)| {
+                format!(
+                    "{id} ({})",
+                    modules.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  week {week}: {}/{} tasks",
+            covered.len(),
+            tasks.len()
+        );
+        for line in covered {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = "# P\n### Week 1: A\n**Mon: B**\n- [ ] Implement circuit breaker\n- [ ] Add health checks\n- [ ] **Exercise**: Design failure recovery\n";
+
+    fn measure_page(text: &str) -> (Coverage, Vec<&'static str>) {
+        let parsed = roadmap::parse(PLAN, "roadmap.md");
+        let pages = [PageText {
+            id: "w01-design-failure-recovery",
+            path: "src/exercises/w01-design-failure-recovery.md",
+            text,
+        }];
+        let (coverage, diagnostics) = measure(&parsed.roadmap, &pages);
+        (coverage, diagnostics.iter().map(|d| d.code).collect())
+    }
+
+    #[test]
+    fn a_page_covers_its_item_and_the_tasks_it_links() {
+        let page = "# Recovery\n\n```rust,noplayground\n{{#include ../../crates/patterns/src/circuit_breaker.rs:state}}\n```\n\n```rust\nuse coffee_patterns::retry::Backoff;\n```\n\n- [Implement circuit breaker](../weeks/week-01.md#w01-implement-circuit-breaker)\n";
+        let (coverage, codes) = measure_page(page);
+        assert_eq!(codes, Vec::<&str>::new());
+        let page = coverage.items[0].2.as_ref().unwrap();
+        assert_eq!((page.doctests, page.excerpts, page.ignored), (1, 1, 0));
+        assert_eq!(
+            page.modules.iter().collect::<Vec<_>>(),
+            ["circuit_breaker", "retry"]
+        );
+        let week1 = &coverage.tasks[&1];
+        assert_eq!(week1[0].0, "w01-implement-circuit-breaker");
+        assert_eq!(week1[0].1.len(), 2);
+        assert!(week1[1].1.is_empty(), "health checks are not linked");
+        let report = report(&coverage, Some(5));
+        assert!(report.contains("exercise coverage: 1/1"), "{report}");
+        assert!(report.contains("week 1: 1/2 tasks"), "{report}");
+    }
+
+    #[test]
+    fn ignored_blocks_unknown_tasks_and_unverified_pages_are_reported() {
+        let page = "# R\n\n```rust,ignore\nfn x() {}\n```\n\n[x](../weeks/week-01.md#w01-implement-circut-breaker)\n";
+        let (_, codes) = measure_page(page);
+        assert_eq!(codes, ["ignored-block", "unverified-page", "unknown-task"]);
+    }
+}
