@@ -44,12 +44,17 @@ impl ParsedQuery {
             if i >= chars.len() {
                 break;
             }
-            let clause = if chars[i] == '"' {
+            let closing = (chars[i] == '"')
+                .then(|| chars[i + 1..].iter().position(|c| *c == '"'))
+                .flatten();
+            if chars[i] == '"' && closing.is_none() {
+                // An unclosed quote: the rest is plain words.
+                i += 1;
+                continue;
+            }
+            let clause = if let Some(length) = closing {
                 let start = i + 1;
-                let end = chars[start..]
-                    .iter()
-                    .position(|c| *c == '"')
-                    .map_or(chars.len(), |p| start + p);
+                let end = start + length;
                 i = end + 1;
                 let text: String = chars[start..end].iter().collect();
                 if text.trim().is_empty() {
@@ -140,10 +145,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_after_a_phrase_is_plain() {
+        check(
+            r#"a "b c" "d"#,
+            vec![word("a"), Clause::Phrase("b c".into()), word("d")],
+            vec![],
+        );
+    }
+
+    #[test]
     fn malformed_queries_read_as_plain_text() {
         check(
             r#""unclosed phrase"#,
-            vec![Clause::Phrase("unclosed phrase".into())],
+            vec![word("unclosed"), word("phrase")],
             vec![],
         );
         check(r#"a "" - * -- "#, vec![word("a")], vec![]);

@@ -392,7 +392,11 @@ impl SearchIndex {
         let f = &self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut plain_stems = Vec::new();
-        for clause in &parsed.include {
+        let (weeks, week_words) = week_hints(parsed);
+        for (n, clause) in parsed.include.iter().enumerate() {
+            if week_words.contains(&n) {
+                continue;
+            }
             match clause {
                 Clause::Word { text, prefix: true } => {
                     let words = self.vocabulary(|w| w.starts_with(&text.to_lowercase()), 20)?;
@@ -442,17 +446,37 @@ impl SearchIndex {
         {
             should.push((Occur::Should, q));
         }
-        let has_positive = !should.is_empty();
-        for week in week_hints(parsed) {
-            let term = Term::from_field_u64(f.week, week);
+        let has_text = !should.is_empty();
+        for week in &weeks {
+            let in_week = || {
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.week, *week),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            };
             should.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    1.5,
-                )),
+                Box::new(ConstScoreQuery::new(in_week(), 1.5)),
             ));
+            if !has_text {
+                // `week 7` alone: the week itself first.
+                let the_week = BooleanQuery::new(vec![
+                    (Occur::Must, in_week()),
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.kind, "week"),
+                            IndexRecordOption::Basic,
+                        )),
+                    ),
+                ]);
+                should.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(the_week), 10.0)),
+                ));
+            }
         }
+        let has_positive = !should.is_empty();
         let raw = raw.trim();
         if !raw.is_empty() && !raw.contains(char::is_whitespace) {
             let term = Term::from_field_text(f.id, raw);
@@ -779,7 +803,7 @@ impl SearchIndex {
                 let lower = candidate.to_lowercase();
                 let mut score = strsim::normalized_damerau_levenshtein(&lower, &wanted)
                     .max(strsim::jaro_winkler(&lower, &wanted) - 0.1);
-                if lower.contains(&wanted) || wanted.contains(&lower) {
+                if wanted.len() >= 3 && lower.contains(&wanted) {
                     score += 0.5;
                 }
                 if score >= 0.6 {
@@ -862,35 +886,45 @@ fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// Week numbers the query names: `week 7`, `week-7`, `w07`.
-fn week_hints(parsed: &ParsedQuery) -> Vec<u64> {
-    let words: Vec<String> = parsed
+/// Week numbers the query names (`week 7`, `week-7`, `w07`), and the
+/// positions of the clauses that name them: those rank by week, not as
+/// text.
+fn week_hints(parsed: &ParsedQuery) -> (Vec<u64>, Vec<usize>) {
+    let words: Vec<Option<String>> = parsed
         .include
         .iter()
-        .filter_map(|c| match c {
-            Clause::Word { text, .. } => Some(text.to_lowercase()),
-            Clause::Phrase(_) => None,
+        .map(|c| match c {
+            Clause::Word {
+                text,
+                prefix: false,
+            } => Some(text.to_lowercase()),
+            _ => None,
         })
         .collect();
+    let number = |n: &str| n.parse::<u64>().ok().filter(|_| (1..=2).contains(&n.len()));
     let mut weeks = Vec::new();
+    let mut used = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        let number = if word == "week" {
-            words.get(i + 1).and_then(|n| n.parse::<u64>().ok())
+        let Some(word) = word else { continue };
+        if word == "week" {
+            let next = words.get(i + 1).cloned().flatten();
+            if let Some(n) = next.as_deref().and_then(number) {
+                weeks.push(n);
+                used.extend([i, i + 1]);
+            }
         } else if let Some(n) = word
             .strip_prefix("week-")
             .or_else(|| word.strip_prefix("week"))
+            .or_else(|| word.strip_prefix('w'))
+            .and_then(number)
         {
-            n.parse().ok()
-        } else if let Some(n) = word.strip_prefix('w') {
-            n.parse().ok().filter(|_| n.len() <= 2)
-        } else {
-            None
-        };
-        weeks.extend(number);
+            weeks.push(n);
+            used.push(i);
+        }
     }
     weeks.sort_unstable();
     weeks.dedup();
-    weeks
+    (weeks, used)
 }
 
 fn first_str(doc: &TantivyDocument, field: Field) -> String {
@@ -943,11 +977,11 @@ mod tests {
     #[test]
     fn week_hints_from_the_query() {
         let hints = |q: &str| week_hints(&ParsedQuery::parse(q));
-        assert_eq!(hints("week 7 jwt"), vec![7]);
-        assert_eq!(hints("w03 redis"), vec![3]);
-        assert_eq!(hints("week-12 review"), vec![12]);
-        assert_eq!(hints("weekly review"), Vec::<u64>::new());
-        assert_eq!(hints("w2000"), Vec::<u64>::new());
+        assert_eq!(hints("week 7 jwt"), (vec![7], vec![0, 1]));
+        assert_eq!(hints("jwt w03 redis"), (vec![3], vec![1]));
+        assert_eq!(hints("week-12 review"), (vec![12], vec![0]));
+        assert_eq!(hints("weekly review"), (vec![], vec![]));
+        assert_eq!(hints("week of w2000"), (vec![], vec![]));
     }
 
     #[test]
