@@ -401,7 +401,6 @@ optional = true
         assert!(exercise.contains("INCLUDED TEXT"), "{exercise}");
         let toml = std::fs::read_to_string(sources.join("book.toml")).unwrap();
         assert!(!toml.contains("preprocessor"), "{toml}");
-        assert!(toml.contains("no-section-label = true"), "{toml}");
         assert!(sources.join("theme/mermaid.min.js").exists());
     }
 }

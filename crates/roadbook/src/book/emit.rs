@@ -54,18 +54,15 @@ pub(super) fn write(book: &MDBook, dir: &Path) -> Result<()> {
         write_file(&dir.join(file), &bytes)?;
     }
 
-    let numbered = preprocessed
-        .chapters()
-        .any(|chapter| chapter.number.is_some());
     write_file(
         &dir.join("book.toml"),
-        book_toml(&book.root.join("book.toml"), numbered)?.as_bytes(),
+        book_toml(&book.root.join("book.toml"))?.as_bytes(),
     )
 }
 
 /// book.toml without the preprocessor tables (their work is done), reading
 /// its chapters from `src/` and writing to `book/`.
-fn book_toml(original: &Path, numbered: bool) -> Result<String> {
+fn book_toml(original: &Path) -> Result<String> {
     let mut table: toml::Table = if original.exists() {
         let text = std::fs::read_to_string(original)
             .with_context(|| format!("cannot read {}", original.display()))?;
@@ -88,15 +85,6 @@ fn book_toml(original: &Path, numbered: bool) -> Result<String> {
     build.insert("build-dir".into(), "book".into());
     build.insert("create-missing".into(), false.into());
     table.insert("build".into(), build.into());
-    if !numbered {
-        // Chapters with sub-chapters can only be list items in SUMMARY.md,
-        // which mdBook numbers; roadbook shows them without numbers.
-        let mut output = section(&mut table, "output")?;
-        let mut html = section(&mut output, "html")?;
-        html.insert("no-section-label".into(), true.into());
-        output.insert("html".into(), html.into());
-        table.insert("output".into(), output.into());
-    }
     Ok(format!(
         "# Written by `roadbook build --emit-sources`: the chapters in src/ are\n\
          # already preprocessed, build them with plain `mdbook build`.\n\n{}",

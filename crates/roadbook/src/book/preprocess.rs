@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter, SectionNumber};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::pages::{Page, PageSource};
@@ -53,7 +53,6 @@ impl RoadbookPreprocessor {
             PageSource::Written => match listed.remove(&path) {
                 Some(mut chapter) => {
                     chapter.name.clone_from(&page.title);
-                    chapter.number = None;
                     chapter.parent_names = parents.to_vec();
                     chapter
                 }
@@ -101,6 +100,16 @@ impl Preprocessor for RoadbookPreprocessor {
         for page in &self.pages {
             items.push(BookItem::Chapter(self.chapter(page, &[], &mut listed)?));
         }
+        // mdBook's sidebar nests chapters by their section numbers only, so
+        // the generated tree is numbered (book.toml hides the labels) and
+        // SUMMARY.md's numbered chapters come after it.
+        number_tree(&mut items, &[]);
+        let generated = i64::try_from(self.pages.len()).unwrap_or(i64::MAX);
+        for item in &mut book.items {
+            if let BookItem::Chapter(chapter) = item {
+                shift_number(chapter, 0, generated);
+            }
+        }
         items.append(&mut book.items);
         book.items = items;
         Ok(book)
@@ -146,7 +155,7 @@ fn take_listed(
             let depth = number.len() - 1;
             for item in &mut items[index..] {
                 if let BookItem::Chapter(sibling) = item {
-                    shift_number(sibling, depth);
+                    shift_number(sibling, depth, -1);
                 }
             }
         }
@@ -155,25 +164,39 @@ fn take_listed(
     }
 }
 
-/// Lowers the section number of `chapter` and its sub-chapters by one at
-/// `depth` (`1.3.2` → `1.2.2` at depth 1).
-fn shift_number(chapter: &mut Chapter, depth: usize) {
+/// Moves the section number of `chapter` and its sub-chapters by `by` at
+/// `depth` (`1.3.2` → `1.2.2` for -1 at depth 1). Unnumbered chapters stay so.
+fn shift_number(chapter: &mut Chapter, depth: usize, by: i64) {
     if let Some(number) = &mut chapter.number
         && let Some(part) = number.get_mut(depth)
     {
-        *part = part.saturating_sub(1);
+        *part = u32::try_from((i64::from(*part) + by).max(0)).unwrap_or(u32::MAX);
     }
     for item in &mut chapter.sub_items {
         if let BookItem::Chapter(sub) = item {
-            shift_number(sub, depth);
+            shift_number(sub, depth, by);
         }
     }
 }
 
-/// Gives a moved chapter its new parents; it is no longer numbered.
+/// Numbers every chapter of `items` and below in order: `prefix.1`,
+/// `prefix.2`, …
+fn number_tree(items: &mut [BookItem], prefix: &[u32]) {
+    let mut next = 0;
+    for item in items {
+        if let BookItem::Chapter(chapter) = item {
+            next += 1;
+            let mut number = prefix.to_vec();
+            number.push(next);
+            number_tree(&mut chapter.sub_items, &number);
+            chapter.number = Some(SectionNumber::new(number));
+        }
+    }
+}
+
+/// Gives a moved chapter its new parents.
 fn reparent(chapter: &mut Chapter, parents: &[String]) {
     chapter.parent_names = parents.to_vec();
-    chapter.number = None;
     let mut own = parents.to_vec();
     own.push(chapter.name.clone());
     for item in &mut chapter.sub_items {
@@ -204,8 +227,6 @@ pub(crate) fn relative_to(src: &Path, file: &Path) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use mdbook_preprocessor::book::SectionNumber;
-
     use super::*;
 
     fn generated(path: &str, title: &str, children: Vec<Page>) -> Page {
@@ -311,14 +332,14 @@ mod tests {
         ];
         let book = run(pages, src.path(), summary).unwrap();
         insta::assert_snapshot!(outline(&book.items), @r#"
-        Overview (overview.md) []
-        Weeks 1-2 (phases/weeks-01-02.md) []
-          Week 1 (weeks/week-01.md) ["Weeks 1-2"]
-            Exercise A (exercises/w01-a.md) ["Weeks 1-2", "Week 1"]
-            Exercise B (exercises/w01-b.md) ["Weeks 1-2", "Week 1"]
-        1.Intro (intro.md) []
-        2.Exercises (exercises/index.md) []
-          2.1.Other (exercises/other.md) []
+        1.Overview (overview.md) []
+        2.Weeks 1-2 (phases/weeks-01-02.md) []
+          2.1.Week 1 (weeks/week-01.md) ["Weeks 1-2"]
+            2.1.1.Exercise A (exercises/w01-a.md) ["Weeks 1-2", "Week 1"]
+            2.1.2.Exercise B (exercises/w01-b.md) ["Weeks 1-2", "Week 1"]
+        3.Intro (intro.md) []
+        4.Exercises (exercises/index.md) []
+          4.1.Other (exercises/other.md) []
         "#);
         let chapters: Vec<_> = book.chapters().collect();
         let b = chapters.iter().find(|c| c.name == "Exercise B").unwrap();
@@ -351,9 +372,9 @@ mod tests {
         )];
         let book = run(pages, src.path(), summary).unwrap();
         insta::assert_snapshot!(outline(&book.items), @r#"
-        W (w.md) []
-          A (a.md) ["W"]
-            A1 (a1.md) ["W", "A"]
+        1.W (w.md) []
+          1.1.A (a.md) ["W"]
+            1.1.1.A1 (a1.md) ["W", "A"]
         "#);
     }
 

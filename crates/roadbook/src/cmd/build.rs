@@ -101,11 +101,14 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     };
     progress.stage(
         "Built",
-        |_| format!("{} with mdBook", dest.display()),
+        |_| format!("{} with mdBook", display_path(&config.root, &dest)),
         || book::build(config, pages, &options),
     )?;
     if let Some(dir) = &options.emit_sources {
-        progress.line("Wrote", &format!("the book's sources to {}", dir.display()));
+        progress.line(
+            "Wrote",
+            &format!("the book's sources to {}", display_path(&config.root, dir)),
+        );
     }
 
     // ---- SEARCH INDEX ----
@@ -116,7 +119,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             format!(
                 "{} documents into {}",
                 report.documents,
-                index_dir.display()
+                display_path(&config.root, &index_dir)
             )
         },
         || super::search::build_index(config, &dest),
@@ -124,6 +127,14 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     // ---- END SEARCH INDEX ----
 
     Ok(Outcome::Built)
+}
+
+/// `path` as the user thinks of it: relative to the book root when inside it.
+fn display_path(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(inside) if !inside.as_os_str().is_empty() => inside.display().to_string(),
+        _ => path.display().to_string(),
+    }
 }
 
 /// How many pages a page tree holds.
