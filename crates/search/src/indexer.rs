@@ -255,9 +255,11 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
             .as_ref()
             .and_then(|p| std::fs::read_to_string(p).ok());
         let stem = rel.trim_end_matches(".html");
+        // An exercise page is a hand-written src/exercises/<ID>.md.
         let exercise = rel
             .strip_prefix("exercises/")
-            .map(|r| r.trim_end_matches(".html"));
+            .map(|r| r.trim_end_matches(".html"))
+            .filter(|_| md_path.is_some());
         let info = PageInfo {
             path: rel,
             kind: if exercise.is_some() {

@@ -34,6 +34,9 @@ const BOOSTS: [(FieldName, Score); 4] = [
 /// word.
 const FEW_RESULTS: usize = 3;
 
+/// The score added to a result that matches every word of the query.
+const ALL_WORDS_BONUS: Score = 8.0;
+
 /// How many ranked documents are gathered before sections are grouped by
 /// page.
 const CANDIDATES: usize = 60;
@@ -438,6 +441,20 @@ impl SearchIndex {
                     }
                 }
             }
+        }
+        // A result with every word (or phrase) of the query gets a bonus
+        // over one that has some words many times.
+        if should.len() >= 2 {
+            let all = BooleanQuery::new(
+                should
+                    .iter()
+                    .map(|(_, q)| (Occur::Must, q.box_clone()))
+                    .collect(),
+            );
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(all), ALL_WORDS_BONUS)),
+            ));
         }
         // Words next to each other in the query rank higher next to each
         // other in the text.
