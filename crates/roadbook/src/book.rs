@@ -258,6 +258,11 @@ optional = true
         }
         std::fs::write(dir.join("included.txt"), "INCLUDED TEXT").unwrap();
         std::fs::write(
+            dir.join("src/exercises/w01-unlisted.md"),
+            "# Two\n\n{{#include ../../included.txt}}\n\n```mermaid\ngraph TD\nP --> Q\n```\n",
+        )
+        .unwrap();
+        std::fs::write(
             dir.join("src/SUMMARY.md"),
             "# Summary\n\n[Intro](intro.md)\n\n- [Ex](exercises/w01-ex.md)\n",
         )
@@ -283,12 +288,21 @@ optional = true
                 "# Week 1\n\n<input type=\"checkbox\" data-progress-id=\"w01-a\"> A\n\n```mermaid\ngraph LR\nX --> Y\n```\n"
                     .into(),
             ),
-            children: vec![Page {
-                path: "exercises/w01-ex.md".into(),
-                title: "Exercise one".into(),
-                source: PageSource::Written,
-                children: vec![],
-            }],
+            children: vec![
+                Page {
+                    path: "exercises/w01-ex.md".into(),
+                    title: "Exercise one".into(),
+                    source: PageSource::Written,
+                    children: vec![],
+                },
+                // Not in SUMMARY.md: only we read it, so `links` must run after us.
+                Page {
+                    path: "exercises/w01-unlisted.md".into(),
+                    title: "Exercise two".into(),
+                    source: PageSource::Written,
+                    children: vec![],
+                },
+            ],
         }]
     }
 
@@ -320,6 +334,15 @@ optional = true
             exercise.contains("INCLUDED TEXT"),
             "links ran after us: {exercise}"
         );
+        let unlisted = std::fs::read_to_string(dest.join("exercises/w01-unlisted.html")).unwrap();
+        assert!(
+            unlisted.contains("INCLUDED TEXT"),
+            "links ran after us: {unlisted}"
+        );
+        assert!(
+            unlisted.contains("<pre class=\"mermaid\">graph TD"),
+            "mermaid ran after us"
+        );
         let intro = std::fs::read_to_string(dest.join("intro.html")).unwrap();
         assert!(
             intro.contains("<pre class=\"mermaid\">"),
@@ -343,6 +366,17 @@ optional = true
             .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn our_preprocessor_replaces_the_external_command_of_its_table() {
+        // Without `optional = true`, mdBook would fail if it tried to run
+        // `mdbook-roadbook` (not installed) for the table.
+        let root = fixture();
+        let toml = BOOK_TOML.replace("optional = true\n", "");
+        std::fs::write(root.path().join("book.toml"), toml).unwrap();
+        let config = Config::load(root.path()).unwrap();
+        build(&config, pages(), &options(&root.path().join("out"))).unwrap();
     }
 
     #[test]
@@ -393,6 +427,7 @@ optional = true
 
         - [Week 1](weeks/week-01.md)
             - [Exercise one](exercises/w01-ex.md)
+            - [Exercise two](exercises/w01-unlisted.md)
         - [Intro](intro.md)
         ");
         let week = std::fs::read_to_string(sources.join("src/weeks/week-01.md")).unwrap();
