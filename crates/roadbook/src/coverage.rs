@@ -95,16 +95,17 @@ pub fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, Vec<Diag
                 .with_help("add a ```rust block that asserts the behaviour with coffee_patterns"),
             );
         }
-        for (line, target) in task_links(page.text) {
+        for (line, range, target) in task_links(page.text) {
             if task_ids.contains(target.as_str()) {
                 coverage.tasks.insert(target);
             } else {
                 let mut diagnostic = Diagnostic::error(
                     "unknown-task",
                     page.path,
-                    line_span(page.text, line),
+                    range_span(page.text, line, range),
                     format!("the link to `{target}` names no roadmap item"),
-                );
+                )
+                .with_label("no item has this ID");
                 if let Some(best) = roadmap::closest(&target, task_ids.iter().copied()) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
                 }
@@ -158,24 +159,35 @@ fn pages_covering(items: &[(String, u32, Option<PageCoverage>)], task: &str) -> 
         .collect()
 }
 
-/// Links to week pages with a fragment (`../weeks/week-01.md#ID`), with the
-/// line they stand on.
-fn task_links(text: &str) -> Vec<(usize, String)> {
+/// Links to week pages with a fragment (`../weeks/week-01.md#ID`): the
+/// fragment, with the line it stands on and its byte range in the text.
+fn task_links(text: &str) -> Vec<(usize, std::ops::Range<usize>, String)> {
     let mut links = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(at) = rest.find("weeks/week-") {
-            rest = &rest[at..];
-            let end = rest.find([')', '"', ' ', '>']).unwrap_or(rest.len());
-            if let Some((_, fragment)) = rest[..end].split_once('#') {
-                links.push((index + 1, fragment.to_owned()));
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let mut from = 0;
+        while let Some(at) = line[from..].find("weeks/week-") {
+            let start = from + at;
+            let end = start
+                + line[start..]
+                    .find([')', '"', ' ', '>', '\n'])
+                    .unwrap_or(line.len() - start);
+            if let Some(hash) = line[start..end].find('#') {
+                let fragment = start + hash + 1;
+                links.push((
+                    index + 1,
+                    offset + fragment..offset + end,
+                    line[fragment..end].to_owned(),
+                ));
             }
-            rest = &rest[end..];
+            from = end;
         }
+        offset += line.len();
     }
     links
 }
 
+/// The span of line `line` (1-based) of `text`, or of `range` on it.
 fn line_span(text: &str, line: usize) -> Span {
     let start: usize = text
         .split_inclusive('\n')
@@ -188,6 +200,16 @@ fn line_span(text: &str, line: usize) -> Span {
         column: 1,
         start,
         end,
+    }
+}
+
+fn range_span(text: &str, line: usize, range: std::ops::Range<usize>) -> Span {
+    let line_start = line_span(text, line).start;
+    Span {
+        line: line as u32,
+        column: text[line_start..range.start].chars().count() as u32 + 1,
+        start: range.start,
+        end: range.end,
     }
 }
 
