@@ -75,6 +75,12 @@ pub struct CheckArgs {
     /// reference modules it verifies, and the tasks with reference code.
     #[arg(long)]
     pub coverage: bool,
+
+    /// Also check the built book's links (run `roadbook build` first): every
+    /// local href and #fragment must resolve; external links are listed,
+    /// not fetched.
+    #[arg(long)]
+    pub links: bool,
 }
 
 /// Options of `roadbook serve`.

@@ -12,6 +12,7 @@ mod cli;
 mod cmd;
 mod config;
 mod coverage;
+mod links;
 mod pages;
 mod project;
 mod report;

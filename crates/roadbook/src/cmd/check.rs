@@ -11,7 +11,11 @@ use crate::report;
 
 /// Runs `roadbook check`.
 pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
-    let project = Project::load(root)?;
+    let mut project = Project::load(root)?;
+    let links = match args.links {
+        true => Some(crate::links::check_project(&mut project)?),
+        false => None,
+    };
     let tally = report::Tally::of(&project.diagnostics);
     let shown: Vec<_> = project
         .diagnostics
@@ -33,6 +37,9 @@ pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
             crate::coverage::report(&project.coverage, last_covered)
         );
     }
+    if let Some(links) = links.filter(|_| !quiet) {
+        eprint!("{}", links.summary());
+    }
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
     if !quiet && !failed && args.format == crate::cli::Format::Human {
         let roadmap = &project.parsed.roadmap;
@@ -42,8 +49,9 @@ pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
             .filter(|i| project.exercise_pages.iter().any(|(id, _)| *id == i.id))
             .count();
         eprintln!(
-            "checked {}: {weeks} weeks, {written}/{needing} exercise pages",
-            project.config.roadbook.roadmap.display()
+            "checked {}: {weeks} week{}, {written}/{needing} exercise pages",
+            project.config.roadbook.roadmap.display(),
+            if weeks == 1 { "" } else { "s" }
         );
     }
     Ok(if failed {

@@ -1,0 +1,117 @@
+//! `roadbook check --links` on built fixture books: a book whose links all
+//! resolve passes and lists its external links; each kind of broken link is
+//! reported at the line of the Markdown it was written on.
+//!
+//! Each test copies `fixtures/links-NAME/` into a temporary folder, builds it
+//! with the real binary, then runs the link check.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/links-{name}"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&from, dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn roadbook(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// The fixture `name`, built.
+fn built(name: &str) -> tempfile::TempDir {
+    let book = fixture(name);
+    let output = roadbook(book.path(), &["build", "-q"]);
+    assert!(
+        output.status.success(),
+        "build of links-{name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    book
+}
+
+#[test]
+fn a_book_whose_links_resolve_passes_and_lists_external_links() {
+    let book = built("ok");
+    let output = roadbook(book.path(), &["check", "--links"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("broken-link"), "{stderr}");
+    assert!(
+        stderr
+            .contains("external links (listed, not fetched):\n  https://www.rust-lang.org/ (1×)\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(", 0 broken, 1 external URLs"), "{stderr}");
+}
+
+#[test]
+fn broken_links_are_errors_at_their_markdown_line() {
+    let book = built("broken");
+    let output = roadbook(book.path(), &["check", "--links", "-q"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap());
+}
+
+#[test]
+fn broken_links_become_github_annotations() {
+    let book = built("broken");
+    let output = roadbook(
+        book.path(),
+        &["check", "--links", "-q", "--format", "github"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("broken-link"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for (file, line) in [
+        ("src/exercises/w01-build-circuit-breaker.md", 4),
+        ("src/guide.md", 5),
+        ("roadmap.md", 7),
+    ] {
+        let at = format!("::error file={file},line={line},");
+        assert!(
+            lines.iter().any(|l| l.starts_with(&at)),
+            "{at} in\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn without_links_the_built_book_is_not_read() {
+    let book = fixture("broken");
+    let output = roadbook(book.path(), &["check", "-q"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn checking_links_of_an_unbuilt_book_says_to_build_first() {
+    let book = fixture("ok");
+    let output = roadbook(book.path(), &["check", "--links"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("run `roadbook build` first"), "{stderr}");
+}
