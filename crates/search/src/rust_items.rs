@@ -244,7 +244,7 @@ fn split_doc(doc: &str) -> (String, Vec<Block>) {
     let mut para = Vec::new();
     let mut code: Option<(String, Vec<&str>)> = None;
     let flush = |para: &mut Vec<&str>, blocks: &mut Vec<Block>| {
-        let text = crate::extract::normalize(&para.join(" "));
+        let text = plain_markdown(&crate::extract::normalize(&para.join(" ")));
         para.clear();
         if text.is_empty() {
             return;
@@ -307,6 +307,37 @@ fn split_doc(doc: &str) -> (String, Vec<Block>) {
         .collect::<Vec<_>>()
         .join("\n");
     (prose, blocks)
+}
+
+/// Doc-comment Markdown as a reader of rustdoc sees it: no backticks, and
+/// links (`[text](target)`, intra-doc `[`Item`]`) as their text.
+fn plain_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' | '[' => {}
+            ']' => {
+                if chars.peek() == Some(&'(') {
+                    let mut depth = 0;
+                    for c in chars.by_ref() {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Removes the indentation common to all non-blank lines.
@@ -393,6 +424,14 @@ impl Default for Breaker {
             vec!["circuit_breaker", "circuit_breaker::Breaker"]
         );
         assert_eq!(call.url, "crates/p/src/circuit_breaker.rs#L24");
+    }
+
+    #[test]
+    fn doc_markdown_reads_as_plain_text() {
+        assert_eq!(
+            plain_markdown("Runs `f`; see [`CallError::Rejected`] and [the guide](../x.md#a(b))."),
+            "Runs f; see CallError::Rejected and the guide."
+        );
     }
 
     #[test]

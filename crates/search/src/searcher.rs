@@ -331,20 +331,22 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = self.searcher.doc(address)?;
-            let mut snippet = body_snippets.snippet_from_doc(&doc);
+            let body = first_str(&doc, f.body);
+            let mut snippet = body_snippets.snippet(&body);
+            let mut source = body.as_str();
+            let code_text: String;
             if snippet.highlighted().is_empty() {
-                let code = code_snippets.snippet_from_doc(&doc);
+                code_text = all_str(&doc, f.code).join("\n");
+                let code = code_snippets.snippet(&code_text);
                 if !code.highlighted().is_empty() {
                     snippet = code;
+                    source = &code_text;
                 }
             }
             let (snippet, highlights) = if snippet.fragment().trim().is_empty() {
-                (lead(&first_str(&doc, f.body), SNIPPET_CHARS), Vec::new())
+                (lead(&body, SNIPPET_CHARS), Vec::new())
             } else {
-                (
-                    snippet.fragment().to_string(),
-                    snippet.highlighted().to_vec(),
-                )
+                widen(source, snippet.fragment_range(), snippet.highlighted())
             };
             let kind = first_str(&doc, f.kind);
             let weeks = all_u64(&doc, f.week);
@@ -974,6 +976,39 @@ fn lead(text: &str, max: usize) -> String {
     }
 }
 
+/// The snippet's passage of `text`, ending with its sentence's punctuation
+/// and marked `…` where the text goes on; the highlights shifted to match.
+fn widen(
+    text: &str,
+    range: Range<usize>,
+    highlights: &[Range<usize>],
+) -> (String, Vec<Range<usize>>) {
+    let mut end = range.end.min(text.len());
+    while let Some(c) = text[end..].chars().next() {
+        if c.is_whitespace() || c.is_alphanumeric() {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    let start = range.start.min(end);
+    let prefix = if text[..start].trim().is_empty() {
+        ""
+    } else {
+        "… "
+    };
+    let suffix = if text[end..].trim().is_empty() {
+        ""
+    } else {
+        " …"
+    };
+    let passage = format!("{prefix}{}{suffix}", &text[start..end]);
+    let shifted = highlights
+        .iter()
+        .map(|r| r.start + prefix.len()..r.end + prefix.len())
+        .collect();
+    (passage, shifted)
+}
+
 /// The first lines of a code item, up to its opening brace.
 fn signature(code: &str) -> String {
     let mut lines = Vec::new();
@@ -1011,6 +1046,15 @@ mod tests {
             signature("pub fn f(\n    a: u8,\n) -> u8 {\n    a\n}"),
             "pub fn f(\n    a: u8,\n) -> u8 {"
         );
+    }
+
+    #[test]
+    fn widened_snippets_keep_punctuation_and_mark_cuts() {
+        let text = "Before. The breaker opens. After";
+        let (passage, highlights) = widen(text, 8..25, &[4..11]);
+        assert_eq!(passage, "… The breaker opens. …");
+        assert_eq!(&passage[highlights[0].clone()], "breaker");
+        assert_eq!(widen("whole.", 0..5, &[]).0, "whole.");
     }
 
     #[test]

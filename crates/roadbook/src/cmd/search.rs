@@ -17,7 +17,7 @@ use crate::config::Config;
 const CODE_DIRS: &[&str] = &["crates/patterns/src"];
 
 /// Runs `roadbook search`.
-pub fn run(root: &Path, args: &SearchArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &SearchArgs) -> Result<ExitCode> {
     let config = Config::load(root)?;
     let index = open_index(&config)?;
     let filters = Filters {

@@ -13,7 +13,7 @@ use crate::cmd::search::open_index;
 use crate::config::Config;
 
 /// Runs `roadbook show`.
-pub fn run(root: &Path, args: &ShowArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &ShowArgs) -> Result<ExitCode> {
     let config = Config::load(root)?;
     let index = open_index(&config)?;
     let id = args.id.trim();
