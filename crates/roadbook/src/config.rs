@@ -1,5 +1,5 @@
 //! roadbook's settings: the `[preprocessor.roadbook]` table of `book.toml`,
-//! plus the few mdBook settings roadbook reads (title, source folder,
+//! plus the few mdBook settings roadbook reads (source and build folders,
 //! repository URL).
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 /// How `check` treats a hands-on item whose exercise page does not exist yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Level {
+pub(crate) enum Level {
     /// Fail the check.
     #[default]
     Error,
@@ -21,22 +21,22 @@ pub enum Level {
 /// The `[preprocessor.roadbook]` table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RoadbookConfig {
+pub(crate) struct RoadbookConfig {
     /// mdBook's own key, accepted so the table stays valid for mdBook.
-    pub optional: bool,
+    pub(crate) optional: bool,
     /// mdBook's own key (the preprocessor command), accepted and ignored.
-    pub command: Option<String>,
+    pub(crate) command: Option<String>,
     /// The roadmap file, relative to the book root.
-    pub roadmap: PathBuf,
+    pub(crate) roadmap: PathBuf,
     /// Severity of a hands-on item with no exercise page.
-    pub missing_exercise_page: Level,
+    pub(crate) missing_exercise_page: Level,
     /// Where `build` writes the tantivy index, relative to the book root.
-    pub search_index: PathBuf,
+    pub(crate) search_index: PathBuf,
     /// Where the Mermaid sources live, relative to the book root.
-    pub diagrams: PathBuf,
+    pub(crate) diagrams: PathBuf,
     /// A folder of page templates replacing the built-in ones of the same
     /// name (`week.md.tera`, …), relative to the book root.
-    pub templates: Option<PathBuf>,
+    pub(crate) templates: Option<PathBuf>,
 }
 
 impl Default for RoadbookConfig {
@@ -55,22 +55,20 @@ impl Default for RoadbookConfig {
 
 /// Everything roadbook needs to know about a book, resolved against its root.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The book root (the folder holding `book.toml`).
-    pub root: PathBuf,
-    /// The book title from `[book]`.
-    pub title: String,
+    pub(crate) root: PathBuf,
     /// The Markdown source folder (`[book] src`), absolute.
-    pub src: PathBuf,
+    pub(crate) src: PathBuf,
     /// The output folder (`[build] build-dir`), absolute.
-    pub build_dir: PathBuf,
+    pub(crate) build_dir: PathBuf,
     /// `[output.html] git-repository-url`, used for "edit in roadmap.md" links.
-    pub repository_url: Option<String>,
+    pub(crate) repository_url: Option<String>,
     /// `[output.html] edit-url-template`, with `{path}` standing for a file
     /// path relative to the book root.
-    pub edit_url_template: Option<String>,
+    pub(crate) edit_url_template: Option<String>,
     /// roadbook's own table.
-    pub roadbook: RoadbookConfig,
+    pub(crate) roadbook: RoadbookConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,7 +114,7 @@ struct PreprocessorTable {
 
 impl Config {
     /// Reads `book.toml` in `root`.
-    pub fn load(root: &Path) -> Result<Config> {
+    pub(crate) fn load(root: &Path) -> Result<Config> {
         let path = root.join("book.toml");
         let text = std::fs::read_to_string(&path).with_context(|| {
             format!(
@@ -128,7 +126,7 @@ impl Config {
     }
 
     /// Parses the text of a `book.toml` whose book root is `root`.
-    pub fn from_toml(root: &Path, text: &str) -> Result<Config> {
+    pub(crate) fn from_toml(root: &Path, text: &str) -> Result<Config> {
         let toml: BookToml = toml::from_str(text)?;
         let src = root.join(toml.book.src.unwrap_or_else(|| PathBuf::from("src")));
         let build_dir = root.join(
@@ -138,7 +136,6 @@ impl Config {
         );
         Ok(Config {
             root: root.to_path_buf(),
-            title: toml.book.title.unwrap_or_default(),
             src,
             build_dir,
             repository_url: toml.output.html.git_repository_url,
@@ -148,23 +145,23 @@ impl Config {
     }
 
     /// The roadmap file, absolute.
-    pub fn roadmap_path(&self) -> PathBuf {
+    pub(crate) fn roadmap_path(&self) -> PathBuf {
         self.root.join(&self.roadbook.roadmap)
     }
 
     /// The search index folder, absolute.
-    pub fn search_index_path(&self) -> PathBuf {
+    pub(crate) fn search_index_path(&self) -> PathBuf {
         self.root.join(&self.roadbook.search_index)
     }
 
     /// The folder of exercise pages, absolute.
-    pub fn exercises_dir(&self) -> PathBuf {
+    pub(crate) fn exercises_dir(&self) -> PathBuf {
         self.src.join("exercises")
     }
 
     /// A link that opens `path` (relative to the book root) for editing,
     /// scrolled to `line` where the host supports it.
-    pub fn edit_url(&self, path: &str, line: Option<u32>) -> Option<String> {
+    pub(crate) fn edit_url(&self, path: &str, line: Option<u32>) -> Option<String> {
         let url = match (&self.edit_url_template, &self.repository_url) {
             (Some(template), _) => template.replace("{path}", path),
             (None, Some(repo)) => format!("{}/edit/main/{path}", repo.trim_end_matches('/')),
@@ -196,7 +193,6 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(config.title, "T");
         assert_eq!(config.src, Path::new("/b/src"));
         assert_eq!(config.roadbook.missing_exercise_page, Level::Warning);
         assert_eq!(

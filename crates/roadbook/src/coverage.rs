@@ -13,45 +13,45 @@ use roadmap::{Diagnostic, Roadmap, Span};
 const SUPPORT: &[&str] = &["clock", "rng"];
 
 /// An exercise page as coverage sees it.
-pub struct PageText<'a> {
+pub(crate) struct PageText<'a> {
     /// The page's ID (its file stem).
-    pub id: &'a str,
+    pub(crate) id: &'a str,
     /// Its path relative to the book root.
-    pub path: &'a str,
+    pub(crate) path: &'a str,
     /// Its Markdown.
-    pub text: &'a str,
+    pub(crate) text: &'a str,
 }
 
 /// What one exercise page verifies.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct PageCoverage {
+pub(crate) struct PageCoverage {
     /// Rust blocks run as doctests.
-    pub doctests: usize,
+    pub(crate) doctests: usize,
     /// Anchored excerpts of compiled files.
-    pub excerpts: usize,
+    pub(crate) excerpts: usize,
     /// Blocks marked `ignore`.
-    pub ignored: usize,
+    pub(crate) ignored: usize,
     /// The reference modules it uses.
-    pub modules: BTreeSet<String>,
+    pub(crate) modules: BTreeSet<String>,
     /// The roadmap tasks it links to as implemented.
-    pub tasks: BTreeSet<String>,
+    pub(crate) tasks: BTreeSet<String>,
 }
 
 /// The coverage of a whole book.
 #[derive(Debug, Default)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Per hands-on item needing a page, in roadmap order: its ID, week and
     /// its page's coverage when it has one.
-    pub items: Vec<(String, u32, Option<PageCoverage>)>,
+    pub(crate) items: Vec<(String, u32, Option<PageCoverage>)>,
     /// Per week: (task ID, the modules of the pages that cover it), for
     /// every plain task of the week.
-    pub tasks: BTreeMap<u32, Vec<(String, BTreeSet<String>)>>,
+    pub(crate) tasks: BTreeMap<u32, Vec<(String, BTreeSet<String>)>>,
 }
 
 /// Measures `pages` against `roadmap`; problems (an `ignore`d block on an
 /// exercise page, a page with nothing verified, a link to a task that does
 /// not exist) come back as diagnostics.
-pub fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, Vec<Diagnostic>) {
+pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let task_ids: BTreeSet<&str> = roadmap
         .phases
@@ -214,7 +214,7 @@ fn range_span(text: &str, line: usize, range: std::ops::Range<usize>) -> Span {
 }
 
 /// The coverage report `roadbook check --coverage` prints.
-pub fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
+pub(crate) fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
     let mut out = String::new();
     let written = coverage
         .items

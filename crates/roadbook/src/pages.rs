@@ -13,21 +13,21 @@ use crate::config::Config;
 
 /// One chapter of the book's generated part, with its sub-chapters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     /// The chapter's path relative to `src/` (`weeks/week-01.md`); the
     /// built page is the same path with `.html`.
-    pub path: String,
+    pub(crate) path: String,
     /// The title shown in the sidebar.
-    pub title: String,
+    pub(crate) title: String,
     /// Where the chapter's Markdown comes from.
-    pub source: PageSource,
+    pub(crate) source: PageSource,
     /// Sub-chapters, in order.
-    pub children: Vec<Page>,
+    pub(crate) children: Vec<Page>,
 }
 
 /// Where a chapter's Markdown comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageSource {
+pub(crate) enum PageSource {
     /// Rendered by roadbook from the roadmap; never written to `src/`.
     Generated(String),
     /// A hand-written page read from `src/<path>` (an exercise page placed
@@ -39,11 +39,11 @@ pub enum PageSource {
 /// What the pages need besides the model: which exercise pages exist and
 /// the diagrams found in `diagrams/`.
 #[derive(Debug, Default, Clone)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// Exercise pages that exist: ID → title (their first heading).
-    pub exercises: BTreeMap<String, String>,
+    pub(crate) exercises: BTreeMap<String, String>,
     /// Mermaid sources by file stem (`weeks-01-02`, `week-03`).
-    pub diagrams: BTreeMap<String, String>,
+    pub(crate) diagrams: BTreeMap<String, String>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -83,7 +83,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// The template set: the built-in templates, each replaced by a file of the
 /// same name in the book's `templates` folder when book.toml names one.
-pub fn templates(config: &Config) -> Result<Tera> {
+pub(crate) fn templates(config: &Config) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".md.tera"]);
     tera.set_escape_fn(escape_html);
@@ -148,7 +148,7 @@ fn anchor(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
 
 /// Renders every generated page of `roadmap`, as the generated part of the
 /// table of contents (placed before SUMMARY.md's own chapters).
-pub fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> Result<Vec<Page>> {
+pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> Result<Vec<Page>> {
     let tera = templates(config)?;
     let views = Views { config, inputs };
     let render = |name: &str, context: &tera::Context| -> Result<String> {
@@ -394,7 +394,7 @@ fn generated(path: &str, title: &str, markdown: String) -> Page {
 }
 
 /// Where week `number`'s page lives, relative to `src/`.
-pub fn week_path(number: u32) -> String {
+pub(crate) fn week_path(number: u32) -> String {
     format!("weeks/week-{number:02}.md")
 }
 

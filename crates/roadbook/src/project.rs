@@ -11,24 +11,24 @@ use crate::coverage::PageText;
 use crate::report::Sources;
 
 /// A book as read from disk, before anything is written.
-pub struct Project {
+pub(crate) struct Project {
     /// Its settings.
-    pub config: Config,
+    pub(crate) config: Config,
     /// The parsed roadmap.
-    pub parsed: Parsed,
+    pub(crate) parsed: Parsed,
     /// Every diagnostic: the roadmap's and the exercise pages'.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// The texts diagnostics point into.
-    pub sources: Sources,
+    pub(crate) sources: Sources,
     /// The exercise pages that exist: (ID, path relative to the book root).
-    pub exercise_pages: Vec<(String, String)>,
+    pub(crate) exercise_pages: Vec<(String, String)>,
     /// What the exercise pages verify.
-    pub coverage: crate::coverage::Coverage,
+    pub(crate) coverage: crate::coverage::Coverage,
 }
 
 impl Project {
     /// Reads the book at `root`.
-    pub fn load(root: &Path) -> Result<Project> {
+    pub(crate) fn load(root: &Path) -> Result<Project> {
         let config = Config::load(root)?;
         let roadmap_path = config.roadmap_path();
         let roadmap_name = relative(root, &roadmap_path);
@@ -80,7 +80,7 @@ impl Project {
 
     /// What page generation needs from disk: the exercise pages' titles and
     /// the Mermaid diagrams.
-    pub fn page_inputs(&self) -> Result<crate::pages::Inputs> {
+    pub(crate) fn page_inputs(&self) -> Result<crate::pages::Inputs> {
         let mut inputs = crate::pages::Inputs::default();
         for (id, path) in &self.exercise_pages {
             let file = self.config.root.join(path);
@@ -115,7 +115,7 @@ impl Project {
     }
 
     /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
@@ -144,12 +144,15 @@ fn list_exercise_pages(config: &Config) -> Result<Vec<(String, String)>> {
     Ok(pages)
 }
 
-/// `path` relative to `root`, with forward slashes (as diagnostics show it).
-pub fn relative(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+/// `path` relative to `root`, with forward slashes (as diagnostics show
+/// it); a path outside `root` is shown as it is.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.display().to_string(),
+    }
 }

@@ -15,14 +15,14 @@ use crate::cli::Format;
 /// The text of every file a diagnostic may point into, by its path
 /// relative to the book root.
 #[derive(Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     files: SimpleFiles<String, String>,
     ids: BTreeMap<String, usize>,
 }
 
 impl Sources {
     /// Registers the text of `name`.
-    pub fn add(&mut self, name: &str, text: impl Into<String>) {
+    pub(crate) fn add(&mut self, name: &str, text: impl Into<String>) {
         let id = self.files.add(name.to_owned(), text.into());
         self.ids.insert(name.to_owned(), id);
     }
@@ -30,16 +30,16 @@ impl Sources {
 
 /// Counts of what was reported.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// How many errors.
-    pub errors: usize,
+    pub(crate) errors: usize,
     /// How many warnings.
-    pub warnings: usize,
+    pub(crate) warnings: usize,
 }
 
 impl Tally {
     /// Counts `diagnostics`.
-    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Tally {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         Tally {
             errors,
@@ -50,7 +50,7 @@ impl Tally {
 
 /// Prints `diagnostics` in `format`: human output to stderr (coloured on a
 /// terminal unless NO_COLOR is set), JSON and GitHub commands to stdout.
-pub fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Format) -> Result<()> {
+pub(crate) fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Format) -> Result<()> {
     match format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -92,8 +92,9 @@ pub fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Format) -> R
     Ok(())
 }
 
-/// The human rendering of `diagnostics`, without colour (for tests and logs).
-pub fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+/// The human rendering of `diagnostics`, without colour (for tests).
+#[cfg(test)]
+pub(crate) fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let config = TermConfig::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
@@ -113,7 +114,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
 }
 
 /// `error: 2 errors and 1 warning emitted`, or nothing when clean.
-pub fn summary(tally: Tally) -> String {
+pub(crate) fn summary(tally: Tally) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (tally.errors, tally.warnings) {
         (0, 0) => String::new(),
@@ -181,7 +182,7 @@ fn plain(diagnostic: &Diagnostic) -> String {
 
 /// A GitHub workflow command that annotates the diagnostic's line in a
 /// pull request.
-pub fn github(diagnostic: &Diagnostic) -> String {
+pub(crate) fn github(diagnostic: &Diagnostic) -> String {
     let command = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

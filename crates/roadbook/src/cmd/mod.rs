@@ -14,7 +14,7 @@ mod serve;
 mod show;
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<ExitCode> {
+pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root;
     match cli.command {
         Command::Build(args) => build::run(&root, cli.quiet, &args),

@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::project::Project;
 
 /// Runs `roadbook model`.
-pub fn run(root: &Path) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path) -> Result<ExitCode> {
     let project = Project::load(root)?;
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &project.parsed.roadmap)?;
