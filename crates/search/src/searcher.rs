@@ -1051,7 +1051,7 @@ mod tests {
     #[test]
     fn widened_snippets_keep_punctuation_and_mark_cuts() {
         let text = "Before. The breaker opens. After";
-        let (passage, highlights) = widen(text, 8..25, &[4..11]);
+        let (passage, highlights) = widen(text, 8..25, &[Range { start: 4, end: 11 }]);
         assert_eq!(passage, "… The breaker opens. …");
         assert_eq!(&passage[highlights[0].clone()], "breaker");
         assert_eq!(widen("whole.", 0..5, &[]).0, "whole.");
