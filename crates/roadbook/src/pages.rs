@@ -889,7 +889,7 @@ mod tests {
             "{page}"
         );
         assert!(
-            page.contains("Everything in <a href=\"#cert-bronze\">Bronze</a>"),
+            page.contains("<strong>All <a href=\"#cert-bronze\">Bronze</a> Benefits</strong>"),
             "{page}"
         );
     }

@@ -514,9 +514,37 @@ impl<'a> Parser<'a> {
                         .entries
                         .push(entry(&id, labelled.as_ref(), &text, override_id, span));
                 }
-                self.leftover(range);
+                let kept = self.repaired_label(&range, &body, labelled.as_ref());
+                self.keep(range, kept);
             }
-            _ => self.leftover(range),
+            _ => {
+                let kept = self.repaired_label(&range, &body, labelled.as_ref());
+                self.keep(range, kept);
+            }
+        }
+    }
+
+    /// The source of the list item at `range` with a malformed label
+    /// (`** Ready**`) written as the label it was read as (`**Ready**`), so
+    /// prose shows no literal asterisks; the diagnostic tells the author.
+    fn repaired_label(
+        &self,
+        range: &Range<usize>,
+        body: &Range<usize>,
+        labelled: Option<&Labelled<'_>>,
+    ) -> String {
+        let source = self.text(range);
+        match labelled {
+            Some(l) if l.malformed && self.text(body).starts_with("**") => {
+                let at = body.start - range.start;
+                format!(
+                    "{}**{}**{}",
+                    &source[..at],
+                    l.label,
+                    &source[at + l.strong.end..]
+                )
+            }
+            _ => source.to_owned(),
         }
     }
 
@@ -657,6 +685,11 @@ impl<'a> Parser<'a> {
     /// Keeps a block the structure has no place for, as Markdown.
     fn leftover(&mut self, range: Range<usize>) {
         let text = self.text(&range).to_owned();
+        self.keep(range, text);
+    }
+
+    /// Keeps `text` (the block at `range`, possibly repaired) as Markdown.
+    fn keep(&mut self, range: Range<usize>, text: String) {
         let index = match self.at {
             At::Week(_) => {
                 self.current_week().notes.push(text);

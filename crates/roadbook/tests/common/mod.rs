@@ -1,0 +1,39 @@
+//! Helpers shared by the CLI tests: where the workspace is, and a copy of the
+//! shipped book's inputs in a temporary folder.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the shipped book's root).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The shipped book's inputs (book.toml, roadmap.md, src/, diagrams/,
+/// theme/, the reference code) in a temporary folder, so a test can build
+/// it without touching the repository's book/ or search-index/.
+pub fn shipped_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace();
+    for file in ["book.toml", "roadmap.md"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+    }
+    for folder in ["src", "diagrams", "theme", "crates/patterns/src"] {
+        copy_dir(&root.join(folder), &dir.path().join(folder));
+    }
+    dir
+}
