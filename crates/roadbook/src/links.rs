@@ -27,7 +27,7 @@ pub struct LinkReport {
     pub external: BTreeMap<String, usize>,
     /// The texts the diagnostics point into, by path relative to the root.
     pub sources: BTreeMap<String, String>,
-    /// How many HTML pages were read.
+    /// How many HTML pages had their links checked.
     pub pages: usize,
     /// How many local links were resolved.
     pub local_links: usize,
@@ -78,10 +78,7 @@ pub fn check(config: &Config) -> Result<LinkReport> {
         );
     }
     let site = Site::read(out)?;
-    let mut report = LinkReport {
-        pages: site.pages.len(),
-        ..LinkReport::default()
-    };
+    let mut report = LinkReport::default();
     let mut locator = Locator::new(config);
     let mut seen = BTreeSet::new();
     let mut labels = BTreeSet::new();
@@ -93,6 +90,10 @@ pub fn check(config: &Config) -> Result<LinkReport> {
         .iter()
         .partition(|(path, _)| path.as_str() == PRINT_PAGE);
     for (page_path, page) in chapters.into_iter().chain(print) {
+        if page.foreign {
+            continue;
+        }
+        report.pages += 1;
         for link in &page.links {
             let target = match classify(&link.value) {
                 Kind::Ignored => continue,
@@ -167,6 +168,10 @@ struct Page {
     ids: BTreeSet<String>,
     links: Vec<Link>,
     base: Option<String>,
+    /// Made by another tool (rustdoc's API pages under `api/`): links to it
+    /// are checked, its own links are that tool's business (rustdoc's
+    /// source-line fragments, for one, exist only for its JavaScript).
+    foreign: bool,
 }
 
 /// One `href` or `src` attribute.
@@ -231,7 +236,17 @@ impl Page {
             .next()
             .and_then(|e| e.attr("href"))
             .map(str::to_owned);
-        Page { ids, links, base }
+        let generator = Selector::parse("meta[name=generator]").expect("valid selector");
+        let foreign = html
+            .select(&generator)
+            .filter_map(|e| e.attr("content"))
+            .any(|content| content.eq_ignore_ascii_case("rustdoc"));
+        Page {
+            ids,
+            links,
+            base,
+            foreign,
+        }
     }
 }
 
@@ -435,17 +450,17 @@ impl<'a> Locator<'a> {
         if handwritten.is_file() {
             let name = relative(&self.config.root, &handwritten);
             if let Some(text) = self.text(&name) {
-                let span = find_in_markdown(&text, link).unwrap_or_else(|| span_of(&text, 0, 0));
+                let span = find_in_markdown(text, link).unwrap_or_else(|| span_of(text, 0, 0));
                 return (name, span);
             }
         }
         if let Some(line) = link.data_line {
             let name = self.roadmap_name();
             if let Some(text) = self.text(&name) {
-                let whole = line_span(&text, line);
+                let whole = line_span(text, line);
                 // Narrow to the link's URL when the line spells it out.
                 let span = find_in_markdown(&text[whole.start..whole.end], link)
-                    .map(|s| span_of(&text, whole.start + s.start, whole.start + s.end))
+                    .map(|s| span_of(text, whole.start + s.start, whole.start + s.end))
                     .unwrap_or(whole);
                 return (name, span);
             }
@@ -456,8 +471,8 @@ impl<'a> Locator<'a> {
                 let needle = format!("\"{}\"", link.value);
                 let span = text
                     .find(&needle)
-                    .map(|at| span_of(&text, at + 1, at + needle.len() - 1))
-                    .unwrap_or_else(|| span_of(&text, 0, 0));
+                    .map(|at| span_of(text, at + 1, at + needle.len() - 1))
+                    .unwrap_or_else(|| span_of(text, 0, 0));
                 (name, span)
             }
             None => (name, Span::default()),
@@ -470,12 +485,12 @@ impl<'a> Locator<'a> {
     }
 
     /// The text of `name` (relative to the root), read once.
-    fn text(&mut self, name: &str) -> Option<String> {
+    fn text(&mut self, name: &str) -> Option<&str> {
         if !self.sources.contains_key(name) {
             let text = std::fs::read_to_string(self.config.root.join(name)).ok()?;
             self.sources.insert(name.to_owned(), text);
         }
-        self.sources.get(name).cloned()
+        self.sources.get(name).map(String::as_str)
     }
 }
 
@@ -658,6 +673,16 @@ mod tests {
         let span = line_span(text, 2);
         assert_eq!(&text[span.start..span.end], "- [ ] task");
         assert_eq!((span.line, span.column), (2, 3));
+    }
+
+    #[test]
+    fn rustdoc_pages_are_foreign_and_their_ids_still_count() {
+        let page = Page::parse(
+            r#"<meta name="generator" content="rustdoc"><h2 id="examples">E</h2><a href="x.rs.html#1-4">src</a>"#,
+        );
+        assert!(page.foreign);
+        assert!(page.ids.contains("examples"));
+        assert!(!Page::parse(r#"<meta name="generator" content="mdBook"><p>x</p>"#).foreign);
     }
 
     #[test]
