@@ -222,7 +222,10 @@ pub fn parse_weeks(text: &str) -> Vec<u64> {
 /// The records of one built page: its sections and items, in page order.
 /// Returns nothing for a page without a `<main>`.
 pub fn extract_page(html: &str, info: &PageInfo<'_>) -> Vec<Record> {
-    let document = Html::parse_document(html);
+    // Most of a built page is mdBook's chrome (sidebar, menus, scripts):
+    // parse only its title and its <main>.
+    let trimmed = main_only(html);
+    let document = Html::parse_document(trimmed.as_deref().unwrap_or(html));
     let main_sel = Selector::parse("main").expect("static selector");
     let Some(main) = document.select(&main_sel).next() else {
         return Vec::new();
@@ -248,6 +251,23 @@ pub fn extract_page(html: &str, info: &PageInfo<'_>) -> Vec<Record> {
         walker.positions.into_iter().zip(walker.records).collect();
     ordered.sort_by_key(|(position, _)| *position);
     ordered.into_iter().map(|(_, record)| record).collect()
+}
+
+/// A small document holding only `html`'s `<title>` and `<main>` element,
+/// when both can be found by their tags.
+fn main_only(html: &str) -> Option<String> {
+    let title = match (html.find("<title>"), html.find("</title>")) {
+        (Some(start), Some(end)) if start < end => &html[start..end + "</title>".len()],
+        _ => "",
+    };
+    let start = html.find("<main")?;
+    let end = html.rfind("</main>")? + "</main>".len();
+    (start < end).then(|| {
+        format!(
+            "<!DOCTYPE html><html><head>{title}</head><body>{}</body></html>",
+            &html[start..end]
+        )
+    })
 }
 
 /// The page title: the first h1 in `<main>`, else the `<title>` without the

@@ -244,10 +244,53 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
     // a copy.
     html_files.sort_by_key(|(rel, _)| (rel == "index.html", rel.clone()));
 
+    // Pages (split in two) and reference code are read in parallel; the
+    // results are put together in the fixed order above.
+    let (first, second) = html_files.split_at(html_files.len() / 2);
+    let (page_records, code) = std::thread::scope(|scope| {
+        let code = scope.spawn(|| code_records(sources));
+        let second = scope.spawn(|| page_records(second, sources, &roadmap));
+        let mut pages = page_records(first, sources, &roadmap)?;
+        pages.extend(second.join().expect("page reader panicked")?);
+        Ok::<_, anyhow::Error>((pages, code.join().expect("code reader panicked")?))
+    })?;
+
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     let mut pages = 0;
-    for (rel, path) in &html_files {
+    for page in page_records {
+        let fingerprint: String = page
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}\u{1}{}\u{1}{}\u{2}",
+                    r.heading,
+                    r.body,
+                    r.code.join("\u{3}")
+                )
+            })
+            .collect();
+        if !seen.insert(fingerprint) {
+            continue;
+        }
+        pages += 1;
+        records.extend(page);
+    }
+    let (code, code_warnings) = code;
+    records.extend(code);
+    warnings.extend(code_warnings);
+    Ok((records, pages, warnings))
+}
+
+/// The records of each of `html_files` (relative path, file), in order;
+/// pages with nothing to index give no entry.
+fn page_records(
+    html_files: &[(String, PathBuf)],
+    sources: &Sources,
+    roadmap: &str,
+) -> Result<Vec<Vec<Record>>> {
+    let mut all = Vec::new();
+    for (rel, path) in html_files {
         let html = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let md_path = markdown_source(&sources.src_dir, rel);
@@ -271,33 +314,24 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
             weeks: exercise.and_then(week_of_id).into_iter().collect(),
             source: match &md_path {
                 Some(p) => relative(&sources.root, p),
-                None => roadmap.clone(),
+                None => roadmap.to_owned(),
             },
             markdown: markdown.as_deref(),
-            roadmap: &roadmap,
+            roadmap,
         };
-        let page_records = extract_page(&html, &info);
-        if page_records.is_empty() {
-            continue;
+        let records = extract_page(&html, &info);
+        if !records.is_empty() {
+            all.push(records);
         }
-        let fingerprint: String = page_records
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}\u{1}{}\u{1}{}\u{2}",
-                    r.heading,
-                    r.body,
-                    r.code.join("\u{3}")
-                )
-            })
-            .collect();
-        if !seen.insert(fingerprint) {
-            continue;
-        }
-        pages += 1;
-        records.extend(page_records);
     }
+    Ok(all)
+}
 
+/// The records of the public items of the reference code, and warnings for
+/// files that do not parse.
+fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
+    let mut records = Vec::new();
+    let mut warnings = Vec::new();
     for dir in &sources.code_dirs {
         let crate_name = crate_name_of(dir);
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -322,7 +356,7 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
             }
         }
     }
-    Ok((records, pages, warnings))
+    Ok((records, warnings))
 }
 
 /// The Markdown file a built page came from, if it is hand-written.
