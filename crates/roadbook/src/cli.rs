@@ -12,22 +12,22 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// could not run (bad arguments, unreadable files, I/O failure).
 #[derive(Debug, Parser)]
 #[command(name = "roadbook", version, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The book's root folder (holding book.toml).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the book into book/ and the search index into search-index/.
     Build(BuildArgs),
     /// Check the roadmap and the pages without writing anything; the
@@ -45,103 +45,105 @@ pub enum Command {
 
 /// Options of `roadbook build`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Also write the generated pages as an ordinary mdBook source tree to
-    /// DIR (buildable with plain `mdbook build DIR`).
+    /// DIR (buildable with plain `mdbook build DIR`); relative to the book
+    /// root.
     #[arg(long, value_name = "DIR")]
-    pub emit_sources: Option<PathBuf>,
+    pub(crate) emit_sources: Option<PathBuf>,
 
-    /// Write the book here instead of book.toml's build-dir.
+    /// Write the book here instead of book.toml's build-dir; relative to the
+    /// book root, as with mdBook's -d.
     #[arg(long, short = 'd', value_name = "DIR")]
-    pub dest_dir: Option<PathBuf>,
+    pub(crate) dest_dir: Option<PathBuf>,
 
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 /// Options of `roadbook check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Treat warnings as errors.
     #[arg(long)]
-    pub deny_warnings: bool,
+    pub(crate) deny_warnings: bool,
 
     /// Also print the exercise coverage: each hands-on item, its page, the
     /// reference modules it verifies, and the tasks with reference code.
     #[arg(long)]
-    pub coverage: bool,
+    pub(crate) coverage: bool,
 
     /// Also check the built book's links (run `roadbook build` first): every
     /// local href and #fragment must resolve; external links are listed,
     /// not fetched.
     #[arg(long)]
-    pub links: bool,
+    pub(crate) links: bool,
 }
 
 /// Options of `roadbook serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The port to listen on (0 picks a free one).
     #[arg(long, short, default_value_t = 3000)]
-    pub port: u16,
+    pub(crate) port: u16,
 
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
-    pub hostname: String,
+    pub(crate) hostname: String,
 
     /// Open the book in the default web browser.
     #[arg(long, short)]
-    pub open: bool,
+    pub(crate) open: bool,
 }
 
 /// Options of `roadbook search`.
 #[derive(Debug, Args)]
-pub struct SearchArgs {
+pub(crate) struct SearchArgs {
     /// What to look for: words, "quoted phrases", -exclusions, prefix*.
     #[arg(required = true, num_args = 1..)]
-    pub query: Vec<String>,
+    pub(crate) query: Vec<String>,
 
     /// Only results about these weeks (`3` or `3-4`).
     #[arg(long, value_name = "N|N-M")]
-    pub week: Option<String>,
+    pub(crate) week: Option<String>,
 
     /// Only results of this kind (week, exercise, task, milestone, metric,
     /// track, certification, prose, code).
     #[arg(long)]
-    pub kind: Option<String>,
+    pub(crate) kind: Option<String>,
 
     /// How many results to show.
     #[arg(long, short = 'n', default_value_t = 10)]
-    pub limit: usize,
+    pub(crate) limit: usize,
 
     /// Print results as a JSON array, best first.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 
     /// Show results as URLs under this base instead of file paths.
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
 }
 
 /// Options of `roadbook show`.
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// The stable ID of an exercise, week or item (e.g. `w01`).
-    pub id: String,
+    pub(crate) id: String,
 
     /// Never page the output.
     #[arg(long)]
-    pub no_pager: bool,
+    pub(crate) no_pager: bool,
 }
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// rustc-style, with the source line underlined.
     Human,
     /// One JSON array of diagnostics.

@@ -19,23 +19,23 @@ use crate::project::Project;
 
 /// What the link check found.
 #[derive(Debug, Default)]
-pub struct LinkReport {
+pub(crate) struct LinkReport {
     /// One error per broken link (code `broken-link`), deduplicated by where
     /// it is written and where it points.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Every external URL (fragment dropped) with how many times it occurs.
-    pub external: BTreeMap<String, usize>,
+    pub(crate) external: BTreeMap<String, usize>,
     /// The texts the diagnostics point into, by path relative to the root.
-    pub sources: BTreeMap<String, String>,
+    pub(crate) sources: BTreeMap<String, String>,
     /// How many HTML pages had their links checked.
-    pub pages: usize,
+    pub(crate) pages: usize,
     /// How many local links were resolved.
-    pub local_links: usize,
+    pub(crate) local_links: usize,
 }
 
 /// Checks the links of `project`'s built book and adds what it found to the
 /// project's diagnostics and sources.
-pub fn check_project(project: &mut Project) -> Result<LinkReport> {
+pub(crate) fn check_project(project: &mut Project) -> Result<LinkReport> {
     let report = check(&project.config)?;
     project
         .diagnostics
@@ -49,7 +49,7 @@ pub fn check_project(project: &mut Project) -> Result<LinkReport> {
 impl LinkReport {
     /// What was checked, and the external links, for people: one line per
     /// external URL with its count, then a one-line tally.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let mut out = String::new();
         if !self.external.is_empty() {
             out.push_str("external links (listed, not fetched):\n");
@@ -69,7 +69,7 @@ impl LinkReport {
 }
 
 /// Checks the book built in `config.build_dir`.
-pub fn check(config: &Config) -> Result<LinkReport> {
+pub(crate) fn check(config: &Config) -> Result<LinkReport> {
     let out = &config.build_dir;
     if !out.join("index.html").is_file() {
         bail!(

@@ -10,7 +10,7 @@ use crate::project::Project;
 use crate::report;
 
 /// Runs `roadbook check`.
-pub fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode> {
     let mut project = Project::load(root)?;
     let links = match args.links {
         true => Some(crate::links::check_project(&mut project)?),
