@@ -12,8 +12,8 @@ mod parse;
 mod weeks;
 
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use exercises::{check_exercise_pages, closest, needing_pages};
 pub use encoding::{Mojibake, find_mojibake, first_invalid_utf8};
+pub use exercises::{check_exercise_pages, closest, needing_pages};
 pub use id::{is_valid as is_valid_id, slug};
 pub use model::*;
 pub use weeks::{duration_named, weeks_named};
