@@ -83,6 +83,12 @@ pub(crate) struct CheckArgs {
     /// not fetched.
     #[arg(long)]
     pub(crate) links: bool,
+
+    /// Compare the IDs with another version of the roadmap (e.g. `git show
+    /// origin/main:roadmap.md > base.md`): a changed ID is an error, since
+    /// learners' saved progress and links use it; a removed one a warning.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) base: Option<std::path::PathBuf>,
 }
 
 /// Options of `roadbook serve`.

@@ -195,3 +195,24 @@ fn the_model_carries_ids() {
     assert_eq!(week["id"], "w01");
     assert_eq!(week["blocks"][0]["items"][0]["id"], "w01-read-guide");
 }
+
+/// A pull request that rewords an item changes its ID; `--base` with the
+/// roadmap of the main branch catches it.
+#[test]
+fn changed_ids_against_a_base_roadmap() {
+    let base = b"# Plan\n\n### Week 1: Basics\n\n**Monday: Start**\n- [ ] Read the guide\n- [ ] Write notes\n";
+    let changed = String::from_utf8_lossy(base).replace("Read the guide", "Read the whole guide");
+    let book = book_with(changed.as_bytes());
+    std::fs::write(book.path().join("base.md"), base).unwrap();
+    let output = roadbook(
+        book.path(),
+        &[
+            "check",
+            "--base",
+            book.path().join("base.md").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    insta::assert_snapshot!(stderr);
+}

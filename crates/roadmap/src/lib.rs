@@ -3,6 +3,7 @@
 //! on the way. No I/O and no HTML: callers hand it text.
 
 mod blocks;
+mod changes;
 mod diagnostic;
 mod encoding;
 mod exercises;
@@ -11,6 +12,7 @@ mod model;
 mod parse;
 mod weeks;
 
+pub use changes::check_id_changes;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use encoding::{Mojibake, find_mojibake, first_invalid_utf8};
 pub use exercises::{check_exercise_pages, closest, needing_pages};

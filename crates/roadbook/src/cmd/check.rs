@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::CheckArgs;
 use crate::project::Project;
@@ -16,6 +16,14 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode
         true => Some(crate::links::check_project(&mut project)?),
         false => None,
     };
+    if let Some(base) = &args.base {
+        let bytes = std::fs::read(base)
+            .with_context(|| format!("cannot read the base roadmap {}", base.display()))?;
+        let before = roadmap::parse_bytes(&bytes, &base.display().to_string());
+        let file = crate::project::relative(&project.config.root, &project.config.roadmap_path());
+        let changes = roadmap::check_id_changes(&before.roadmap, &project.parsed.roadmap, &file);
+        project.diagnostics.extend(changes);
+    }
     let tally = report::Tally::of(&project.diagnostics);
     let shown: Vec<_> = project
         .diagnostics
