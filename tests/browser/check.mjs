@@ -15,7 +15,8 @@
 //
 // Usage: node check.mjs [--root DIR] [--book DIR] [--only file|http]
 // Exit code: 0 all passed; 1 a check failed (each failure is printed with the
-// page it is on); 2 the check could not run.
+// page it is on); 2 the check could not run. The last line is the tally,
+// `browser: N passed, M failed`.
 
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -38,6 +39,14 @@ const fail = (where, what) => {
   failures.push(`${where}: ${what}`);
   console.log(`  FAIL ${what}`);
 };
+// Each named check of a page passes when it adds no failure.
+const tally = { passed: 0, failed: 0 };
+async function step(run) {
+  const before = failures.length;
+  await run();
+  if (failures.length === before) tally.passed += 1;
+  else tally.failed += 1;
+}
 
 main().catch((err) => {
   console.error(`error: the browser check could not run: ${err.stack ?? err}`);
@@ -75,12 +84,10 @@ async function main() {
   } finally {
     await browser.close();
   }
-  if (failures.length > 0) {
-    console.log(`\nbrowser check: ${failures.length} failure(s)`);
-    for (const failure of failures) console.log(`error: ${failure}`);
-    process.exit(1);
-  }
-  console.log(`\nbrowser check passed; screenshots in ${relative(process.cwd(), artifacts) || '.'}`);
+  console.log(`\nscreenshots in ${relative(process.cwd(), artifacts) || '.'}`);
+  for (const failure of failures) console.log(`error: ${failure}`);
+  console.log(`browser: ${tally.passed} passed, ${tally.failed} failed`);
+  if (failures.length > 0) process.exit(1);
 }
 
 function parseArgs(argv) {
@@ -185,11 +192,17 @@ async function checkSite(browser, mode, base, pages) {
     const { context, page, log } = await openPage(browser, base);
     await load(page, url);
     await page.screenshot({ path: join(artifacts, mode, `${name}.png`), fullPage: false });
-    if (name === 'phase') await expectDiagrams(page, url, path);
-    await expectAccessible(page, url);
-    if (name === 'home') await expectSearch(page, url, join(artifacts, mode, 'search.png'));
-    for (const error of log.errors) fail(url, error);
-    for (const request of [...new Set(log.outside)]) fail(url, `request outside the site: ${request}`);
+    if (name === 'phase') await step(() => expectDiagrams(page, url, path));
+    await step(() => expectAccessible(page, url));
+    if (name === 'home') {
+      await step(() => expectSearch(page, url, join(artifacts, mode, 'search.png')));
+    }
+    await step(() => {
+      for (const error of log.errors) fail(url, error);
+    });
+    await step(() => {
+      for (const request of [...new Set(log.outside)]) fail(url, `request outside the site: ${request}`);
+    });
     await context.close();
   }
 }
@@ -208,8 +221,10 @@ async function checkDiagrams(browser, base, checked) {
     const { context, page, log } = await openPage(browser, base);
     await load(page, url);
     const before = failures.length;
-    await expectDiagrams(page, url, path);
-    for (const error of log.errors) fail(url, error);
+    await step(() => expectDiagrams(page, url, path));
+    await step(() => {
+      for (const error of log.errors) fail(url, error);
+    });
     if (failures.length === before) console.log(`  ok ${path}`);
     await context.close();
   }
