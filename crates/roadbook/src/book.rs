@@ -294,6 +294,7 @@ optional = true
                     title: "Exercise one".into(),
                     source: PageSource::Written,
                     children: vec![],
+                    appendix: None,
                 },
                 // Not in SUMMARY.md: only we read it, so `links` must run after us.
                 Page {
@@ -301,8 +302,10 @@ optional = true
                     title: "Exercise two".into(),
                     source: PageSource::Written,
                     children: vec![],
+                    appendix: None,
                 },
             ],
+            appendix: None,
         }]
     }
 

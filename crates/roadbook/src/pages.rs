@@ -23,6 +23,9 @@ pub(crate) struct Page {
     pub(crate) source: PageSource,
     /// Sub-chapters, in order.
     pub(crate) children: Vec<Page>,
+    /// Markdown added at the end of the chapter (the API links of an
+    /// exercise page).
+    pub(crate) appendix: Option<String>,
 }
 
 /// Where a chapter's Markdown comes from.
@@ -44,6 +47,8 @@ pub(crate) struct Inputs {
     pub(crate) exercises: BTreeMap<String, String>,
     /// Mermaid sources by file stem (`weeks-01-02`, `week-03`).
     pub(crate) diagrams: BTreeMap<String, String>,
+    /// The reference modules each exercise page verifies, by page ID.
+    pub(crate) modules: BTreeMap<String, Vec<String>>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -230,6 +235,10 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                         title: title.clone(),
                         source: PageSource::Written,
                         children: Vec::new(),
+                        appendix: inputs
+                            .modules
+                            .get(&item.id)
+                            .map(|modules| api_links(modules)),
                     });
                 }
             }
@@ -390,7 +399,21 @@ fn generated(path: &str, title: &str, markdown: String) -> Page {
         title: title.to_owned(),
         source: PageSource::Generated(markdown),
         children: Vec::new(),
+        appendix: None,
     }
+}
+
+/// The "API reference" section added to an exercise page: a link to the
+/// rustdoc page of each reference module it uses (published under `api/`).
+fn api_links(modules: &[String]) -> String {
+    let mut out =
+        String::from("## API reference\n\nThe rustdoc of the modules this page uses:\n\n");
+    for module in modules {
+        out.push_str(&format!(
+            "- [`coffee_patterns::{module}`](../api/coffee_patterns/{module}/index.html)\n"
+        ));
+    }
+    out
 }
 
 /// Where week `number`'s page lives, relative to `src/`.
@@ -791,6 +814,7 @@ mod tests {
                 .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
                 .collect(),
             diagrams: BTreeMap::new(),
+            modules: BTreeMap::new(),
         };
         generate(&parsed.roadmap, &config(), &inputs).unwrap()
     }

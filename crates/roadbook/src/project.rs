@@ -92,6 +92,13 @@ impl Project {
                 .map_or_else(|| id.clone(), |title| title.trim().to_owned());
             inputs.exercises.insert(id.clone(), title);
         }
+        for (id, _, page) in &self.coverage.items {
+            if let Some(page) = page.as_ref().filter(|page| !page.modules.is_empty()) {
+                inputs
+                    .modules
+                    .insert(id.clone(), page.modules.iter().cloned().collect());
+            }
+        }
         let dir = self.config.root.join(&self.config.roadbook.diagrams);
         if dir.is_dir() {
             for entry in

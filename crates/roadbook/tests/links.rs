@@ -115,3 +115,34 @@ fn checking_links_of_an_unbuilt_book_says_to_build_first() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("run `roadbook build` first"), "{stderr}");
 }
+
+/// Links into the API reference (added after the build by .ci/api-docs) are
+/// checked once it is there, and only counted while it is not.
+#[test]
+fn api_links_wait_for_the_api_reference() {
+    let book = fixture("ok");
+    let guide = book.path().join("src/guide.md");
+    let text = std::fs::read_to_string(&guide).unwrap()
+        + "\nSee [the API](api/coffee_patterns/retry/index.html).\n";
+    std::fs::write(&guide, text).unwrap();
+    let output = roadbook(book.path(), &["build", "-q"]);
+    assert!(output.status.success());
+
+    let output = roadbook(book.path(), &["check", "--links"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("not checked: 1 links into api/, which is not built"),
+        "{stderr}"
+    );
+
+    let api = book.path().join("book/api/coffee_patterns");
+    std::fs::create_dir_all(&api).unwrap();
+    let output = roadbook(book.path(), &["check", "--links", "-q"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[broken-link]: broken link `api/coffee_patterns/retry/index.html`"),
+        "{stderr}"
+    );
+}

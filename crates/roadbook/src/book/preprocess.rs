@@ -67,6 +67,10 @@ impl RoadbookPreprocessor {
                 }
             },
         };
+        if let Some(appendix) = &page.appendix {
+            chapter.content.push_str("\n\n");
+            chapter.content.push_str(appendix);
+        }
         let mut own_parents = parents.to_vec();
         own_parents.push(page.title.clone());
         let listed_children = std::mem::take(&mut chapter.sub_items);
@@ -235,6 +239,7 @@ mod tests {
             title: title.into(),
             source: PageSource::Generated(format!("# {title}\n")),
             children,
+            appendix: None,
         }
     }
 
@@ -244,6 +249,7 @@ mod tests {
             title: title.into(),
             source: PageSource::Written,
             children: vec![],
+            appendix: None,
         }
     }
 
