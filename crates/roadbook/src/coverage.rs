@@ -226,6 +226,15 @@ pub(crate) fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
         "exercise coverage: {written}/{} hands-on items have a page",
         coverage.items.len()
     );
+    if let Some(max) = max_week {
+        let upto: Vec<_> = coverage
+            .items
+            .iter()
+            .filter(|(_, week, _)| *week <= max)
+            .collect();
+        let done = upto.iter().filter(|(_, _, page)| page.is_some()).count();
+        let _ = writeln!(out, "  weeks 1-{max}: {done}/{} have a page", upto.len());
+    }
     for (id, _, page) in &coverage.items {
         match page {
             Some(page) => {
@@ -317,6 +326,7 @@ mod tests {
         assert!(week1[1].1.is_empty(), "health checks are not linked");
         let report = report(&coverage, Some(5));
         assert!(report.contains("exercise coverage: 1/1"), "{report}");
+        assert!(report.contains("weeks 1-5: 1/1 have a page"), "{report}");
         assert!(report.contains("week 1: 1/2 tasks"), "{report}");
     }
 
