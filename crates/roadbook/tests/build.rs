@@ -2,6 +2,10 @@
 //! book made in a temporary folder: determinism, atomic output, progress
 //! lines, emitted sources, and the serve loop on a real port.
 
+mod common;
+
+use common::roadbook;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -91,16 +95,6 @@ fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn roadbook(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 fn stderr(output: &Output) -> String {

@@ -4,8 +4,11 @@
 //! Each `fixtures/broken/NAME.md` is a roadmap with one problem; the test
 //! puts it in a minimal book and runs the real binary.
 
+mod common;
+
+use common::roadbook;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -23,16 +26,6 @@ fn book_with(roadmap: &[u8]) -> tempfile::TempDir {
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
     dir
-}
-
-fn roadbook(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 /// Runs `check` on `fixtures/broken/NAME.md`; returns the exit code and

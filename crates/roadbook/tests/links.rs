@@ -5,37 +5,18 @@
 //! Each test copies `fixtures/links-NAME/` into a temporary folder, builds it
 //! with the real binary, then runs the link check.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::copy_dir;
+use common::roadbook;
+
+use std::path::Path;
 
 fn fixture(name: &str) -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/links-{name}"));
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&from, dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn roadbook(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 /// The fixture `name`, built.

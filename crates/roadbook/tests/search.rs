@@ -3,25 +3,12 @@
 //! on the real book built by `roadbook build` (the relevance set, a
 //! broken pipe).
 
+mod common;
+
+use common::{copy_dir, roadbook, workspace};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+
 use std::process::{Command, Output, Stdio};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The fixture book (already "built": it ships its HTML) with its index.
 fn fixture_book() -> tempfile::TempDir {
@@ -43,18 +30,6 @@ fn fixture_book() -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-/// Runs roadbook in `dir` (as `--root .`), without colour.
-fn roadbook(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("PAGER")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -304,21 +279,7 @@ fn an_index_older_than_the_roadmap_warns() {
 /// The real book: the repository's roadmap, pages and reference code,
 /// built by `roadbook build` into a temporary copy.
 fn real_book() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = workspace();
-    for file in ["book.toml", "roadmap.md"] {
-        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
-    }
-    for folder in ["src", "theme", "diagrams", "crates/patterns/src"] {
-        if root.join(folder).is_dir() {
-            copy_dir(&root.join(folder), &dir.path().join(folder));
-        }
-    }
-    std::fs::copy(
-        root.join("crates/patterns/Cargo.toml"),
-        dir.path().join("crates/patterns/Cargo.toml"),
-    )
-    .unwrap();
+    let dir = common::shipped_book();
     let out = roadbook(dir.path(), &["-q", "build"]);
     assert!(
         out.status.success(),

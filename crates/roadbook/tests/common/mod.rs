@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 /// The workspace root (the shipped book's root).
 pub fn workspace() -> PathBuf {
@@ -35,5 +36,23 @@ pub fn shipped_book() -> tempfile::TempDir {
     for folder in ["src", "diagrams", "theme", "crates/patterns/src"] {
         copy_dir(&root.join(folder), &dir.path().join(folder));
     }
+    std::fs::copy(
+        root.join("crates/patterns/Cargo.toml"),
+        dir.path().join("crates/patterns/Cargo.toml"),
+    )
+    .unwrap();
     dir
+}
+
+/// Runs the real `roadbook` binary in the book's root `root`, as a user
+/// does, without colour, pager or standard input.
+pub fn roadbook(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .current_dir(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PAGER")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
