@@ -92,6 +92,52 @@ pub(crate) fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Forma
     Ok(())
 }
 
+/// Prints what a build found: errors in full as [`print`] does, warnings
+/// one line each (`roadbook check` shows them in full), so a build of a book
+/// with known warnings stays readable.
+pub(crate) fn print_for_build(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    format: Format,
+) -> Result<()> {
+    if format != Format::Human {
+        return print(diagnostics, sources, format);
+    }
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        diagnostics.iter().cloned().partition(Diagnostic::is_error);
+    if !errors.is_empty() {
+        return print(&errors, sources, format);
+    }
+    let mut stderr = std::io::stderr().lock();
+    for warning in &warnings {
+        writeln!(stderr, "{}", short(warning))?;
+    }
+    if !warnings.is_empty() {
+        writeln!(
+            stderr,
+            "{} (`roadbook check` shows each with its source line and how to fix it)",
+            summary(Tally::of(&warnings))
+        )?;
+    }
+    Ok(())
+}
+
+/// One line: `warning[code]: file:line:column: message`.
+pub(crate) fn short(diagnostic: &Diagnostic) -> String {
+    let severity = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!(
+        "{severity}[{}]: {}:{}:{}: {}",
+        diagnostic.code,
+        diagnostic.file,
+        diagnostic.span.line,
+        diagnostic.span.column,
+        diagnostic.message
+    )
+}
+
 /// The human rendering of `diagnostics`, without colour (for tests).
 #[cfg(test)]
 pub(crate) fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
@@ -243,6 +289,15 @@ mod tests {
         assert_eq!(
             github(&parsed.diagnostics[0]),
             "::error file=road%2Cmap.md,line=2,col=1,title=roadbook missing-week::week 1 is missing before week 2%0Ahelp: add the missing weeks, or renumber this one"
+        );
+    }
+
+    #[test]
+    fn short_lines_say_where() {
+        let parsed = roadmap::parse("# P\n### Week 2: B\n**D: T**\n- [ ] beta\n", "roadmap.md");
+        assert_eq!(
+            short(&parsed.diagnostics[0]),
+            "error[missing-week]: roadmap.md:2:1: week 1 is missing before week 2"
         );
     }
 

@@ -33,8 +33,26 @@ fn the_raw_seed_builds_with_encoding_warnings() {
     let (dir, output) = build(seed);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert_eq!(stderr.matches("warning[mojibake]").count(), 17, "{stderr}");
-    assert!(stderr.contains("help: replace it with `🗺️`"), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[mojibake]: roadmap.md:").count(),
+        17,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "warning[mojibake]: roadmap.md:1:3: `\u{f8ff}üó∫Ô∏è` looks like double-encoded text"
+        ),
+        "{stderr}"
+    );
+    // `check` shows each in full, with the repaired text to write instead.
+    let check = Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .arg("--root")
+        .arg(dir.path())
+        .arg("check")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stderr).contains("help: replace it with `🗺️`"));
     let week = page(dir.path(), "weeks/week-01.html");
     assert!(week.contains("Identify bottlenecks in order processing pipeline"));
 }

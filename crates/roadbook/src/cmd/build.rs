@@ -75,7 +75,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         .filter(|d| !progress.is_quiet() || d.is_error())
         .cloned()
         .collect();
-    report::print(&shown, &project.sources, request.format)?;
+    report::print_for_build(&shown, &project.sources, request.format)?;
     if project.has_errors() {
         return Ok(Outcome::InputErrors);
     }
