@@ -405,13 +405,7 @@ impl Walker<'_, '_> {
     fn code_block(&mut self, pre: ElementRef<'_>) {
         let code_sel = Selector::parse("code").expect("static selector");
         let code = pre.select(&code_sel).next().unwrap_or(pre);
-        let lang = code
-            .attr("class")
-            .into_iter()
-            .flat_map(|c| c.split_whitespace())
-            .find_map(|c| c.strip_prefix("language-"))
-            .unwrap_or_default()
-            .to_string();
+        let lang = code_language(code);
         let mut text = String::new();
         code_text(code, &mut text);
         let text = text.trim_end_matches('\n').to_string();
@@ -695,13 +689,7 @@ fn collect_code(el: ElementRef<'_>, code: &mut Vec<String>, blocks: &mut Vec<Blo
     for c in el.select(&pre) {
         let mut text = String::new();
         code_text(c, &mut text);
-        let lang = c
-            .attr("class")
-            .into_iter()
-            .flat_map(|c| c.split_whitespace())
-            .find_map(|c| c.strip_prefix("language-"))
-            .unwrap_or_default()
-            .to_string();
+        let lang = code_language(c);
         code.push(text.clone());
         blocks.push(Block::Code { lang, text });
     }
@@ -783,6 +771,16 @@ fn simplify(text: &str) -> String {
         })
         .collect();
     normalize(&mapped)
+}
+
+/// The language of a code element, from mdBook's `language-…` class.
+fn code_language(code: ElementRef<'_>) -> String {
+    code.attr("class")
+        .into_iter()
+        .flat_map(|c| c.split_whitespace())
+        .find_map(|c| c.strip_prefix("language-"))
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[cfg(test)]
