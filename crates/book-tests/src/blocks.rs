@@ -291,7 +291,7 @@ pseudo();
 
 ```rust
 {{#include ../../crates/patterns/src/retry.rs:backoff}}
-assert!(true);
+let _unused = 1;
 ```
 
 ```rust
