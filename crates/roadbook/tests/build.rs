@@ -149,6 +149,9 @@ fn a_failed_build_leaves_the_previous_book_untouched() {
     let book = root.path().join("book");
     let before = snapshot(&book);
     assert!(before.contains_key(Path::new("weeks/week-01.html")));
+    let index = root.path().join("search-index");
+    let index_before = snapshot(&index);
+    assert!(index_before.contains_key(Path::new("roadbook-index.json")));
 
     // mdBook fails: SUMMARY.md lists a page that does not exist.
     write(
@@ -162,6 +165,10 @@ fn a_failed_build_leaves_the_previous_book_untouched() {
     assert!(
         snapshot(&book) == before,
         "book/ changed after a failed build"
+    );
+    assert!(
+        snapshot(&index) == index_before,
+        "the search index changed after a failed build"
     );
 
     // The roadmap has an error (not UTF-8): exit 1, nothing written.

@@ -58,11 +58,142 @@ const NOT_CHAPTERS: &[&str] = &["print.html", "toc.html", "404.html"];
 /// When the book cannot be read or the index cannot be written; the old
 /// index is then left as it was.
 pub fn build_index(sources: &Sources, dest: &Path) -> Result<BuildReport> {
-    let start = Instant::now();
-    let (records, pages, warnings) = collect_records(sources)?;
-    let code_items = records.iter().filter(|r| r.unit == Unit::Code).count();
-    let documents = records.len();
+    IndexBuild::start(sources, dest).finish()
+}
 
+/// An index build started before the book is built: the reference code,
+/// which does not depend on the book, is read and indexed on another thread
+/// while mdBook runs; [`IndexBuild::finish`] then adds the built pages and
+/// puts the index in place. Dropped unfinished, it leaves the old index as
+/// it was.
+pub struct IndexBuild {
+    start: Instant,
+    sources: Sources,
+    dest: PathBuf,
+    code: Option<std::thread::JoinHandle<Result<Started>>>,
+}
+
+/// What the code thread leaves for `finish`.
+struct Started {
+    tmp: PathBuf,
+    writer: IndexWriter,
+    fields: Fields,
+    code_items: usize,
+    warnings: Vec<String>,
+}
+
+/// Code records are ordered after every page: their `order` starts here.
+const CODE_ORDER: u64 = 1 << 32;
+
+impl IndexBuild {
+    /// Starts indexing the reference code of `sources` into a temporary
+    /// folder next to `dest`.
+    #[must_use]
+    pub fn start(sources: &Sources, dest: &Path) -> IndexBuild {
+        let (for_code, dest_owned) = (sources.clone(), dest.to_path_buf());
+        let code = std::thread::spawn(move || {
+            let sources = for_code;
+            let (parent, name) = parent_and_name(&dest_owned);
+            std::fs::create_dir_all(&parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+            let (writer, fields) = create_index(&tmp, &dest_owned)?;
+            let (code, warnings) = code_records(&sources)?;
+            for (order, record) in code.iter().enumerate() {
+                writer.add_document(document(&fields, record, CODE_ORDER + order as u64)?)?;
+            }
+            Ok(Started {
+                tmp,
+                writer,
+                fields,
+                code_items: code.len(),
+                warnings,
+            })
+        });
+        IndexBuild {
+            start: Instant::now(),
+            sources: sources.clone(),
+            dest: dest.to_path_buf(),
+            code: Some(code),
+        }
+    }
+
+    /// Adds the pages of the built book, commits, and renames the new index
+    /// over the old one.
+    ///
+    /// # Errors
+    ///
+    /// When the book cannot be read or the index cannot be written; the old
+    /// index is then left as it was.
+    pub fn finish(mut self) -> Result<BuildReport> {
+        let started = self.join()?;
+        let Started {
+            tmp,
+            mut writer,
+            fields,
+            code_items,
+            warnings,
+        } = started;
+        let written = (|| {
+            let (records, pages) = book_records(&self.sources)?;
+            for (order, record) in records.iter().enumerate() {
+                writer.add_document(document(&fields, record, order as u64)?)?;
+            }
+            writer.commit().context("cannot commit the index")?;
+            writer
+                .wait_merging_threads()
+                .context("cannot finish writing the index")?;
+            let documents = records.len() + code_items;
+            Manifest {
+                schema_version: SCHEMA_VERSION,
+                generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
+                documents,
+                pages,
+                code_items,
+            }
+            .write(&tmp)?;
+            Ok::<_, anyhow::Error>((documents, pages))
+        })();
+        let (documents, pages) = match written {
+            Ok(counts) => counts,
+            Err(err) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(err);
+            }
+        };
+        let (parent, name) = parent_and_name(&self.dest);
+        swap_in(&tmp, &self.dest, &parent, &name)?;
+        Ok(BuildReport {
+            documents,
+            pages,
+            code_items,
+            warnings,
+            elapsed: self.start.elapsed(),
+        })
+    }
+
+    fn join(&mut self) -> Result<Started> {
+        self.code
+            .take()
+            .expect("joined once")
+            .join()
+            .map_err(|_| anyhow::anyhow!("the reference-code indexer panicked"))?
+    }
+}
+
+impl Drop for IndexBuild {
+    fn drop(&mut self) {
+        if self.code.is_some()
+            && let Ok(started) = self.join()
+        {
+            drop(started.writer);
+            let _ = std::fs::remove_dir_all(&started.tmp);
+        }
+    }
+}
+
+/// The folder holding `dest` and `dest`'s own name.
+fn parent_and_name(dest: &Path) -> (PathBuf, String) {
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -71,31 +202,7 @@ pub fn build_index(sources: &Sources, dest: &Path) -> Result<BuildReport> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "search-index".into());
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_index(&records, &tmp, dest).and_then(|()| {
-        Manifest {
-            schema_version: SCHEMA_VERSION,
-            generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
-            documents,
-            pages,
-            code_items,
-        }
-        .write(&tmp)
-    });
-    if let Err(err) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(err);
-    }
-    swap_in(&tmp, dest, &parent, &name)?;
-    Ok(BuildReport {
-        documents,
-        pages,
-        code_items,
-        warnings,
-        elapsed: start.elapsed(),
-    })
+    (parent, name)
 }
 
 /// Renames `tmp` over `dest`: the old index moves aside, the new one takes
@@ -123,9 +230,9 @@ fn swap_in(tmp: &Path, dest: &Path, parent: &Path, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `records` as a fresh tantivy index into `dir`, copying the files of
-/// `previous` that are not index files (its README).
-fn write_index(records: &[Record], dir: &Path, previous: &Path) -> Result<()> {
+/// A fresh tantivy index in `dir` and its writer, with the files of
+/// `previous` that are not index files (its README) copied over.
+fn create_index(dir: &Path, previous: &Path) -> Result<(IndexWriter, Fields)> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     if let Ok(entries) = std::fs::read_dir(previous) {
@@ -144,17 +251,10 @@ fn write_index(records: &[Record], dir: &Path, previous: &Path) -> Result<()> {
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(dir, schema)
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;
-    let mut writer: IndexWriter = index
+    let writer: IndexWriter = index
         .writer_with_num_threads(1, 50_000_000)
         .context("cannot start the index writer")?;
-    for (order, record) in records.iter().enumerate() {
-        writer.add_document(document(&fields, record, order as u64)?)?;
-    }
-    writer.commit().context("cannot commit the index")?;
-    writer
-        .wait_merging_threads()
-        .context("cannot finish writing the index")?;
-    Ok(())
+    Ok((writer, fields))
 }
 
 fn document(f: &Fields, r: &Record, order: u64) -> Result<TantivyDocument> {
@@ -218,7 +318,15 @@ fn weight(r: &Record) -> u64 {
 ///
 /// When the book folder cannot be read.
 pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<String>)> {
-    let mut warnings = Vec::new();
+    let (mut records, pages) = book_records(sources)?;
+    let (code, warnings) = code_records(sources)?;
+    records.extend(code);
+    Ok((records, pages, warnings))
+}
+
+/// The records of every page of the built book, in a fixed order, with the
+/// number of pages they come from.
+fn book_records(sources: &Sources) -> Result<(Vec<Record>, usize)> {
     if !sources.book_dir.is_dir() {
         anyhow::bail!(
             "no built book at {}: build the book before its index",
@@ -244,15 +352,13 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
     // a copy.
     html_files.sort_by_key(|(rel, _)| (rel == "index.html", rel.clone()));
 
-    // Pages (split in two) and reference code are read in parallel; the
-    // results are put together in the fixed order above.
+    // The pages are read in two halves in parallel, then put back in order.
     let (first, second) = html_files.split_at(html_files.len() / 2);
-    let (page_records, code) = std::thread::scope(|scope| {
-        let code = scope.spawn(|| code_records(sources));
+    let page_records = std::thread::scope(|scope| {
         let second = scope.spawn(|| page_records(second, sources, &roadmap));
         let mut pages = page_records(first, sources, &roadmap)?;
         pages.extend(second.join().expect("page reader panicked")?);
-        Ok::<_, anyhow::Error>((pages, code.join().expect("code reader panicked")?))
+        Ok::<_, anyhow::Error>(pages)
     })?;
 
     let mut records = Vec::new();
@@ -276,10 +382,7 @@ pub fn collect_records(sources: &Sources) -> Result<(Vec<Record>, usize, Vec<Str
         pages += 1;
         records.extend(page);
     }
-    let (code, code_warnings) = code;
-    records.extend(code);
-    warnings.extend(code_warnings);
-    Ok((records, pages, warnings))
+    Ok((records, pages))
 }
 
 /// The records of each of `html_files` (relative path, file), in order;

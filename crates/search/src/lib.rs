@@ -33,7 +33,9 @@ mod schema;
 mod searcher;
 
 pub use extract::{Block, PageInfo, Record, Unit, extract_page, find_heading_line, parse_weeks};
-pub use indexer::{BuildReport, Sources, build_index, collect_records, index_exists, week_of_id};
+pub use indexer::{
+    BuildReport, IndexBuild, Sources, build_index, collect_records, index_exists, week_of_id,
+};
 pub use query::{Clause, ParsedQuery};
 pub use rust_items::scan_file;
 pub use schema::{MANIFEST, Manifest, SCHEMA_VERSION};

@@ -99,6 +99,8 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .map(|dir| config.root.join(dir)),
         quiet: progress.is_quiet(),
     };
+    // The search index starts on the reference code while mdBook runs.
+    let index = super::search::start_index(config, &dest);
     progress.stage(
         "Built",
         |_| format!("{} with mdBook", display_path(&config.root, &dest)),
@@ -111,7 +113,6 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         );
     }
 
-    // ---- SEARCH INDEX ----
     let index_dir = config.search_index_path();
     progress.stage(
         "Indexed",
@@ -122,9 +123,8 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
                 display_path(&config.root, &index_dir)
             )
         },
-        || super::search::build_index(config, &dest),
+        || super::search::finish_index(config, index),
     )?;
-    // ---- END SEARCH INDEX ----
 
     Ok(Outcome::Built)
 }

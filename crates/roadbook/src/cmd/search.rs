@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use roadbook_search::render::{self, Style};
-use roadbook_search::{BuildReport, Filters, Hit, KINDS, SearchIndex, Sources};
+use roadbook_search::{BuildReport, Filters, Hit, IndexBuild, KINDS, SearchIndex, Sources};
 
 use crate::cli::SearchArgs;
 use crate::config::Config;
@@ -126,9 +126,10 @@ fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
-/// Builds the search index of the book just written to `book_dir`, into
-/// the index folder book.toml names.
-pub(crate) fn build_index(config: &Config, book_dir: &Path) -> Result<BuildReport> {
+/// Starts the search index of the book that is about to be written to
+/// `book_dir`, into the index folder book.toml names: the reference code is
+/// indexed while mdBook runs; [`finish_index`] adds the built pages.
+pub(crate) fn start_index(config: &Config, book_dir: &Path) -> IndexBuild {
     let sources = Sources {
         root: config.root.clone(),
         book_dir: book_dir.to_path_buf(),
@@ -140,8 +141,14 @@ pub(crate) fn build_index(config: &Config, book_dir: &Path) -> Result<BuildRepor
             .filter(|dir| dir.is_dir())
             .collect(),
     };
+    IndexBuild::start(&sources, &config.search_index_path())
+}
+
+/// Finishes an index started by [`start_index`] once the book is built.
+pub(crate) fn finish_index(config: &Config, build: IndexBuild) -> Result<BuildReport> {
     let dest = config.search_index_path();
-    let report = roadbook_search::build_index(&sources, &dest)
+    let report = build
+        .finish()
         .with_context(|| format!("cannot build the search index {}", dest.display()))?;
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
