@@ -247,43 +247,41 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
         pages.push(page);
     }
 
-    let parts: [(&Option<String>, bool, &str, &str, &str); 4] = [
+    // The parts after the plan: (part, its heading, whether the roadmap has
+    // it, the page, its template, the title when the roadmap gives none).
+    use roadmap::Part;
+    let parts = [
         (
+            Part::Milestones,
             &roadmap.part_titles.milestones,
             !roadmap.milestones.is_empty(),
-            "milestones.md",
-            "milestones.md.tera",
+            "milestones",
             "Milestones",
         ),
         (
+            Part::Metrics,
             &roadmap.part_titles.metrics,
             !roadmap.metrics.is_empty(),
-            "metrics.md",
-            "metrics.md.tera",
+            "metrics",
             "Success Metrics",
         ),
         (
+            Part::Tracks,
             &roadmap.part_titles.tracks,
             !roadmap.tracks.is_empty(),
-            "tracks.md",
-            "tracks.md.tera",
+            "tracks",
             "Study Tracks",
         ),
         (
+            Part::Certifications,
             &roadmap.part_titles.certifications,
             !roadmap.certifications.is_empty(),
-            "certification.md",
-            "certification.md.tera",
+            "certification",
             "Certification",
         ),
     ];
-    for (heading, present, path, template, fallback) in parts {
-        let part = match template {
-            "milestones.md.tera" => roadmap::Part::Milestones,
-            "metrics.md.tera" => roadmap::Part::Metrics,
-            "tracks.md.tera" => roadmap::Part::Tracks,
-            _ => roadmap::Part::Certifications,
-        };
+    for (part, heading, present, name, fallback) in parts {
+        let (path, template) = (format!("{name}.md"), format!("{name}.md.tera"));
         let part_prose = prose(part);
         if !present && part_prose.is_empty() {
             continue;
@@ -330,7 +328,7 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                     .collect::<Vec<_>>(),
             ),
         }
-        pages.push(generated(path, title, render(template, &context)?));
+        pages.push(generated(&path, title, render(&template, &context)?));
     }
 
     // Sections the parser did not recognise: a page per top-level section.
