@@ -22,6 +22,8 @@ pub(crate) struct Project {
     pub(crate) sources: Sources,
     /// The exercise pages that exist: (ID, path relative to the book root).
     pub(crate) exercise_pages: Vec<(String, String)>,
+    /// Each exercise page's title (its first `# ` heading), by ID.
+    exercise_titles: std::collections::BTreeMap<String, String>,
     /// What the exercise pages verify.
     pub(crate) coverage: crate::coverage::Coverage,
 }
@@ -65,7 +67,13 @@ impl Project {
             .collect();
         let (coverage, page_diagnostics) = crate::coverage::measure(&parsed.roadmap, &pages);
         diagnostics.extend(page_diagnostics);
-        for ((_, path), text) in exercise_pages.iter().zip(texts) {
+        let mut exercise_titles = std::collections::BTreeMap::new();
+        for ((id, path), text) in exercise_pages.iter().zip(texts) {
+            let title = text
+                .lines()
+                .find_map(|line| line.strip_prefix("# "))
+                .map_or_else(|| id.clone(), |title| title.trim().to_owned());
+            exercise_titles.insert(id.clone(), title);
             sources.add(path, text);
         }
         Ok(Project {
@@ -74,6 +82,7 @@ impl Project {
             diagnostics,
             sources,
             exercise_pages,
+            exercise_titles,
             coverage,
         })
     }
@@ -82,16 +91,7 @@ impl Project {
     /// the Mermaid diagrams.
     pub(crate) fn page_inputs(&self) -> Result<crate::pages::Inputs> {
         let mut inputs = crate::pages::Inputs::default();
-        for (id, path) in &self.exercise_pages {
-            let file = self.config.root.join(path);
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let title = text
-                .lines()
-                .find_map(|line| line.strip_prefix("# "))
-                .map_or_else(|| id.clone(), |title| title.trim().to_owned());
-            inputs.exercises.insert(id.clone(), title);
-        }
+        inputs.exercises.clone_from(&self.exercise_titles);
         for (id, _, page) in &self.coverage.items {
             if let Some(page) = page.as_ref().filter(|page| !page.modules.is_empty()) {
                 inputs
