@@ -19,6 +19,12 @@
 //! Each permit remembers the state episode it was issued in, so a slow call
 //! that started before the breaker opened cannot count as a probe later.
 //!
+//! A [`Permit`] is an RAII guard: dropped without being handed to
+//! [`record`](CircuitBreaker::record) (the caller returned early, its task was
+//! cancelled, the call panicked), it counts as a **failure**. Otherwise a
+//! lost probe would keep its half-open slot forever: every slot taken,
+//! none reporting, and the breaker wedged half-open, rejecting every call.
+//!
 //! # Example
 //!
 //! ```
@@ -55,6 +61,7 @@
 
 use crate::clock::Clock;
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// When the breaker opens and how it recovers.
@@ -83,13 +90,39 @@ pub enum State {
     HalfOpen,
 }
 
+// ANCHOR: permit
 /// Permission to make one call; hand it back to
-/// [`record`](CircuitBreaker::record) with the outcome.
-#[derive(Debug, PartialEq, Eq)]
+/// [`record`](CircuitBreaker::record) with the outcome. Dropping it
+/// unreported records a failure, so a lost probe frees its half-open slot.
+#[derive(Debug)]
 #[must_use = "record the outcome of the call with CircuitBreaker::record"]
 pub struct Permit {
     episode: u64,
+    /// Where a dropped, unreported permit leaves its episode for the breaker.
+    abandoned: Arc<Mutex<Vec<u64>>>,
+    reported: bool,
 }
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        if !self.reported {
+            let mut abandoned = self
+                .abandoned
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            abandoned.push(self.episode);
+        }
+    }
+}
+// ANCHOR_END: permit
+
+impl PartialEq for Permit {
+    fn eq(&self, other: &Self) -> bool {
+        self.episode == other.episode
+    }
+}
+
+impl Eq for Permit {}
 
 /// A call refused because the breaker is open (or its probes are taken).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +165,8 @@ pub struct CircuitBreaker<C> {
     window: VecDeque<bool>,
     /// Bumped on every state change; permits from older episodes are stale.
     episode: u64,
+    /// Episodes of permits dropped without a report, to count as failures.
+    abandoned: Arc<Mutex<Vec<u64>>>,
 }
 // ANCHOR_END: state
 
@@ -155,6 +190,7 @@ impl<C: Clock> CircuitBreaker<C> {
             inner: Inner::Closed,
             window: VecDeque::with_capacity(config.window_size),
             episode: 0,
+            abandoned: Arc::default(),
         }
     }
 
@@ -165,6 +201,7 @@ impl<C: Clock> CircuitBreaker<C> {
     ///
     /// [`Rejected`] while open, and in half-open once every probe is taken.
     pub fn try_acquire(&mut self) -> Result<Permit, Rejected> {
+        self.collect_abandoned();
         self.refresh();
         match &mut self.inner {
             Inner::Closed => {}
@@ -182,6 +219,8 @@ impl<C: Clock> CircuitBreaker<C> {
         }
         Ok(Permit {
             episode: self.episode,
+            abandoned: Arc::clone(&self.abandoned),
+            reported: false,
         })
     }
     // ANCHOR_END: acquire
@@ -189,8 +228,28 @@ impl<C: Clock> CircuitBreaker<C> {
     // ANCHOR: record
     /// Reports how the permitted call went (`true` for success). Outcomes
     /// of permits issued before the last state change are ignored.
-    pub fn record(&mut self, permit: Permit, success: bool) {
-        if permit.episode != self.episode {
+    pub fn record(&mut self, mut permit: Permit, success: bool) {
+        permit.reported = true;
+        self.collect_abandoned();
+        self.record_outcome(permit.episode, success);
+    }
+
+    /// Counts every permit dropped without a report as a failed call.
+    fn collect_abandoned(&mut self) {
+        let episodes: Vec<u64> = {
+            let mut abandoned = self
+                .abandoned
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            abandoned.drain(..).collect()
+        };
+        for episode in episodes {
+            self.record_outcome(episode, false);
+        }
+    }
+
+    fn record_outcome(&mut self, episode: u64, success: bool) {
+        if episode != self.episode {
             return;
         }
         let threshold = self.config.failure_rate_threshold;
@@ -258,6 +317,7 @@ impl<C: Clock> CircuitBreaker<C> {
 
     /// The current state, with an elapsed open period seen as half-open.
     pub fn state(&mut self) -> State {
+        self.collect_abandoned();
         self.refresh();
         match self.inner {
             Inner::Closed => State::Closed,
@@ -386,10 +446,64 @@ mod tests {
         assert_eq!(breaker.state(), State::HalfOpen); // one probe still due
     }
 
+    /// A probe whose caller gave up without reporting: without the guard,
+    /// its slot stayed taken and half-open rejected every call for good.
+    #[test]
+    fn a_dropped_probe_counts_as_a_failure_and_does_not_wedge_half_open() {
+        let clock = ManualClock::new();
+        let mut breaker = CircuitBreaker::new(config(), clock.clone());
+        for _ in 0..4 {
+            outcome(&mut breaker, false);
+        }
+        clock.advance(10 * SEC);
+        let lost = breaker.try_acquire().unwrap();
+        let kept = breaker.try_acquire().unwrap();
+        assert!(breaker.try_acquire().is_err(), "both probe slots taken");
+        drop(lost); // cancelled, never reported
+        breaker.record(kept, true);
+        // One success and one (dropped) failure of two: 50%, so it reopens,
+        // and after the open period it probes again instead of hanging.
+        assert_eq!(breaker.state(), State::Open);
+        clock.advance(10 * SEC);
+        let probes: Vec<_> = (0..2).map(|_| breaker.try_acquire().unwrap()).collect();
+        for probe in probes {
+            breaker.record(probe, true);
+        }
+        assert_eq!(breaker.state(), State::Closed);
+    }
+
+    #[test]
+    fn a_panicking_call_records_a_failure() {
+        let mut breaker = CircuitBreaker::new(config(), ManualClock::new());
+        for _ in 0..3 {
+            outcome(&mut breaker, false);
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = breaker.call(|| -> Result<(), ()> { panic!("provider client bug") });
+        }));
+        assert!(result.is_err());
+        assert_eq!(breaker.state(), State::Open, "the fourth failure trips it");
+    }
+
+    #[test]
+    fn a_dropped_permit_from_an_old_episode_is_ignored() {
+        let clock = ManualClock::new();
+        let mut breaker = CircuitBreaker::new(config(), clock.clone());
+        let stale = breaker.try_acquire().unwrap();
+        for _ in 0..4 {
+            outcome(&mut breaker, false);
+        }
+        clock.advance(10 * SEC);
+        assert_eq!(breaker.state(), State::HalfOpen);
+        drop(stale);
+        assert_eq!(breaker.state(), State::HalfOpen);
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Acquire,
         Finish { index: usize, success: bool },
+        Abandon { index: usize },
         Wait { seconds: u64 },
     }
 
@@ -397,13 +511,16 @@ mod tests {
         prop_oneof![
             3 => Just(Op::Acquire),
             3 => (any::<usize>(), any::<bool>()).prop_map(|(index, success)| Op::Finish { index, success }),
+            1 => any::<usize>().prop_map(|index| Op::Abandon { index }),
             1 => (0u64..15).prop_map(|seconds| Op::Wait { seconds }),
         ]
     }
 
     proptest! {
-        /// Whatever the interleaving of calls, results and time, a half-open
-        /// period never lets more than `half_open_probes` calls through.
+        /// Whatever the interleaving of calls, results, dropped permits and
+        /// time, a half-open period never lets more than `half_open_probes`
+        /// calls through, and once no permit is in flight it never stays
+        /// half-open with every slot taken.
         #[test]
         fn half_open_never_admits_more_than_the_probe_limit(
             probes in 1u32..5,
@@ -437,13 +554,27 @@ mod tests {
                         let permit = in_flight.swap_remove(index % in_flight.len());
                         breaker.record(permit, success);
                     }
-                    Op::Finish { .. } => {}
+                    Op::Abandon { index } if !in_flight.is_empty() => {
+                        drop(in_flight.swap_remove(index % in_flight.len()));
+                    }
+                    Op::Finish { .. } | Op::Abandon { .. } => {}
                     Op::Wait { seconds } => clock.advance(Duration::from_secs(seconds)),
                 }
                 previous = state;
                 // Record a half-open period that ended within this step.
                 if breaker.state() != State::HalfOpen {
                     previous = State::Closed;
+                }
+                if in_flight.is_empty() && breaker.state() == State::HalfOpen {
+                    let probe = breaker.try_acquire();
+                    prop_assert!(probe.is_ok(), "half-open wedged with no call in flight");
+                    in_flight.extend(probe.ok());
+                    if previous != State::HalfOpen {
+                        admitted_this_half_open = 0; // it began within this step
+                    }
+                    admitted_this_half_open += 1;
+                    prop_assert!(admitted_this_half_open <= probes);
+                    previous = State::HalfOpen;
                 }
             }
         }

@@ -7,12 +7,22 @@
 //!   depend only on the process itself (here: its work loop still beats).
 //!   If liveness checked the database, a database blip would restart every
 //!   order service at once, turning a small failure into a large one.
-//! - **Readiness** — "should traffic be sent here?" It depends on what the
-//!   service needs to do its job. Each dependency is **critical** (the
-//!   order database: without it no order can be taken, so the instance is
-//!   `Down` and taken out of the load balancer) or **non-critical** (the
-//!   loyalty service: orders still work without points, so the instance is
-//!   `Degraded` but keeps serving).
+//! - **Readiness** — "should traffic be sent here?" It should fail only for
+//!   what makes *this* instance worse than its peers. Each dependency is
+//!   - **critical** and local to the instance (its configuration is not
+//!     loaded yet, its cache is still warming, its own connection pool is
+//!     broken): the instance is `Down` and leaves the load balancer, and the
+//!     traffic goes to a peer that can serve it;
+//!   - **shared** by every instance (the order database, the payment
+//!     provider): when it blips, *every* pod would fail a readiness check
+//!     gated on it at the same moment, the load balancer would be left with
+//!     no endpoint at all, and a partial outage (no new orders for a minute)
+//!     would become a total one (no menu, no order status, connection errors
+//!     instead of a clear answer). So a shared dependency makes the instance
+//!     `Degraded` but **ready**: it keeps serving what it can, and the calls
+//!     that need the dependency fail fast behind their circuit breaker;
+//!   - **non-critical** (the loyalty service: orders still work without
+//!     points): `Degraded`, still serving.
 //!
 //! Dependencies report their state from background checks; a report older
 //! than `max_age`, or none at all yet, counts as `Down`, so a hung checker
@@ -27,9 +37,11 @@
 //!
 //! let clock = ManualClock::new();
 //! let mut health = HealthRegistry::new(clock.clone(), Duration::from_secs(30));
-//! health.register("orders-db", Criticality::Critical);
+//! health.register("menu-cache-warm", Criticality::Critical);
+//! health.register("orders-db", Criticality::Shared);
 //! health.register("loyalty", Criticality::NonCritical);
 //! health.beat();
+//! health.report("menu-cache-warm", Status::Up);
 //! health.report("orders-db", Status::Up);
 //! health.report("loyalty", Status::Down);
 //!
@@ -37,7 +49,13 @@
 //! assert_eq!(ready.status, Status::Degraded); // serve, without points
 //! assert_eq!(ready.http_status(), 200);
 //!
+//! // The shared database blips: every pod sees it, so none leaves the pool.
 //! health.report("orders-db", Status::Down);
+//! assert_eq!(health.readiness().status, Status::Degraded);
+//! assert_eq!(health.readiness().http_status(), 200);
+//!
+//! // This pod's own cache is cold: only this pod leaves the pool.
+//! health.report("menu-cache-warm", Status::Down);
 //! assert_eq!(health.readiness().http_status(), 503);
 //! assert_eq!(health.liveness(), Status::Up); // do not restart for that
 //! ```
@@ -60,8 +78,14 @@ pub enum Status {
 /// How much the service needs a dependency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Criticality {
-    /// The service cannot do its job without it.
+    /// This instance cannot do its job without it, and its peers can: a
+    /// local resource (configuration, a warm cache, its own pool). Down
+    /// means not ready.
     Critical,
+    /// Every instance depends on it (the order database, the payment
+    /// provider). Down means degraded but still ready: failing readiness on
+    /// it would take every instance out at once.
+    Shared,
     /// The service can work without it, with less function.
     NonCritical,
 }
@@ -166,9 +190,9 @@ impl<C: Clock> HealthRegistry<C> {
         }
     }
 
-    /// `Down` if the service is not live or a critical dependency is down,
-    /// `Degraded` if only non-critical dependencies are down (or degraded),
-    /// `Up` otherwise.
+    /// `Down` if the service is not live or an instance-local critical
+    /// dependency is down; `Degraded` if a shared or non-critical dependency
+    /// is down or degraded (the instance keeps serving); `Up` otherwise.
     #[must_use]
     pub fn readiness(&self) -> Readiness {
         let dependencies: Vec<DependencyHealth> = self
@@ -187,8 +211,10 @@ impl<C: Clock> HealthRegistry<C> {
             .iter()
             .map(|d| match (d.criticality, d.status) {
                 (Criticality::Critical, status) => status,
-                (Criticality::NonCritical, Status::Up) => Status::Up,
-                (Criticality::NonCritical, _) => Status::Degraded,
+                (Criticality::Shared | Criticality::NonCritical, Status::Up) => Status::Up,
+                // A shared dependency is down for every peer too: stay in
+                // the pool, degraded, rather than empty it.
+                (Criticality::Shared | Criticality::NonCritical, _) => Status::Degraded,
             })
             .chain([self.liveness()])
             .max()
@@ -208,8 +234,8 @@ mod tests {
 
     fn registry(clock: &ManualClock) -> HealthRegistry<ManualClock> {
         let mut health = HealthRegistry::new(clock.clone(), Duration::from_secs(10));
-        health.register("orders-db", Criticality::Critical);
-        health.register("payments", Criticality::Critical);
+        health.register("config", Criticality::Critical);
+        health.register("orders-db", Criticality::Shared);
         health.register("loyalty", Criticality::NonCritical);
         health.beat();
         health
@@ -219,24 +245,54 @@ mod tests {
     fn check(reports: [Status; 3], expected: Status) {
         let clock = ManualClock::new();
         let mut health = registry(&clock);
-        for (name, status) in ["orders-db", "payments", "loyalty"]
-            .into_iter()
-            .zip(reports)
-        {
+        for (name, status) in ["config", "orders-db", "loyalty"].into_iter().zip(reports) {
             health.report(name, status);
         }
         assert_eq!(health.readiness().status, expected, "for {reports:?}");
     }
 
+    /// Reports in the order config (critical), orders-db (shared), loyalty
+    /// (non-critical).
     #[test]
-    fn the_worst_critical_dependency_decides() {
+    fn only_an_instance_local_critical_dependency_fails_readiness() {
         use Status::{Degraded, Down, Up};
         check([Up, Up, Up], Up);
         check([Up, Up, Down], Degraded);
         check([Up, Up, Degraded], Degraded);
         check([Degraded, Up, Up], Degraded);
-        check([Up, Down, Up], Down);
+        check([Up, Down, Up], Degraded);
+        check([Up, Down, Down], Degraded);
+        check([Down, Up, Up], Down);
         check([Down, Up, Down], Down);
+    }
+
+    /// Three pods share the order database. When it blips, a readiness
+    /// gated on it would answer 503 on every pod at once and leave the load
+    /// balancer with nothing; degraded-but-ready keeps all three serving.
+    #[test]
+    fn a_shared_dependency_blip_keeps_every_pod_ready_but_degraded() {
+        let clock = ManualClock::new();
+        let mut pods: Vec<_> = (0..3).map(|_| registry(&clock)).collect();
+        for pod in &mut pods {
+            pod.report("config", Status::Up);
+            pod.report("orders-db", Status::Down);
+            pod.report("loyalty", Status::Up);
+        }
+        let answers: Vec<(Status, u16)> = pods
+            .iter()
+            .map(|pod| {
+                let ready = pod.readiness();
+                (ready.status, ready.http_status())
+            })
+            .collect();
+        assert_eq!(answers, [(Status::Degraded, 200); 3]);
+        // An instance-local failure takes out that one pod only.
+        pods[1].report("config", Status::Down);
+        let serving = pods
+            .iter()
+            .filter(|pod| pod.readiness().http_status() == 200)
+            .count();
+        assert_eq!(serving, 2);
     }
 
     #[test]
@@ -245,19 +301,19 @@ mod tests {
         let mut health = registry(&clock);
         health.report("orders-db", Status::Up);
         health.report("loyalty", Status::Up);
-        // payments never reported
+        // config never reported
         let ready = health.readiness();
         assert_eq!(ready.status, Status::Down);
-        assert_eq!(ready.dependencies[2].name, "payments");
-        assert_eq!(ready.dependencies[2].status, Status::Down);
+        assert_eq!(ready.dependencies[0].name, "config");
+        assert_eq!(ready.dependencies[0].status, Status::Down);
 
-        health.report("payments", Status::Up);
+        health.report("config", Status::Up);
         clock.advance(Duration::from_secs(5));
         health.report("orders-db", Status::Up);
         health.report("loyalty", Status::Up);
         health.beat();
         assert_eq!(health.readiness().status, Status::Up);
-        clock.advance(Duration::from_secs(6)); // payments' report is 11 s old
+        clock.advance(Duration::from_secs(6)); // config's report is 11 s old
         assert_eq!(health.readiness().status, Status::Down);
     }
 

@@ -15,11 +15,23 @@
 //!   and is refused ([`IdempotencyError::KeyReused`]), never silently replayed;
 //! - a retry that arrives while the first run is still going is told so
 //!   ([`IdempotencyError::InProgress`]) rather than run twice in parallel;
-//! - if the run fails in a way that left no effect, the key is released so a
-//!   retry may run again; records expire after a retention period.
+//! - if the run fails in a way that certainly left no effect (the provider
+//!   refused the connection, or answered "declined before processing"), the
+//!   key is released so a retry may run again ([`Failure::NoEffect`]);
+//! - if the run fails in a way that **may** have had an effect — a timeout,
+//!   a connection reset after the request was sent — the key is **kept** and
+//!   its outcome marked unknown ([`Failure::Unknown`]). A timeout is the
+//!   ambiguous case: the card may have been charged and the answer lost.
+//!   Releasing the key there is exactly the double charge the store exists
+//!   to prevent. Every later request with that key is refused with
+//!   [`IdempotencyError::Unreconciled`] until the service has
+//!   [`reconcile`](IdempotencyStore::reconcile)d: asked the provider, by the
+//!   same key, whether the charge exists, and stored what it found;
+//! - records expire after a retention period.
 //!
 //! This is the scheme of the `Idempotency-Key` HTTP header that payment APIs
-//! such as Stripe's use.
+//! such as Stripe's use; the provider keeps its own record per key, which is
+//! what makes reconciliation possible.
 //!
 //! # Example
 //!
@@ -45,6 +57,34 @@
 //! let reused = store.execute("order-42-payment", 900, charge);
 //! assert_eq!(reused, Err(IdempotencyError::KeyReused));
 //! ```
+//!
+//! A timeout keeps the key: the retry reconciles instead of charging again.
+//!
+//! ```
+//! use coffee_patterns::clock::ManualClock;
+//! use coffee_patterns::idempotency::{Failure, IdempotencyError, IdempotencyStore};
+//! use std::collections::HashMap;
+//! use std::time::Duration;
+//!
+//! let mut store = IdempotencyStore::new(ManualClock::new(), Duration::from_secs(86_400));
+//! // The provider's own records, by idempotency key.
+//! let mut provider: HashMap<String, String> = HashMap::new();
+//!
+//! // The provider charges, then the answer times out on the way back.
+//! let first = store.execute_with("order-7", 450, |cents: &u32| {
+//!     provider.insert("order-7".into(), format!("receipt {cents}"));
+//!     Err::<String, _>(Failure::Unknown("timeout"))
+//! });
+//! assert_eq!(first, Err(IdempotencyError::Unknown("timeout")));
+//!
+//! // The retry is not run: the outcome must be settled first.
+//! let retry = store.execute_with("order-7", 450, |_| Ok::<_, Failure<&str>>("again".into()));
+//! assert_eq!(retry, Err(IdempotencyError::Unreconciled));
+//! let found = store.reconcile("order-7", |_| Ok::<_, ()>(provider.get("order-7").cloned()));
+//! assert_eq!(found, Ok(Some("receipt 450".to_string())));
+//! assert_eq!(store.execute("order-7", 450, |_| Err::<String, ()>(())), Ok("receipt 450".into()));
+//! assert_eq!(provider.len(), 1); // charged once
+//! ```
 
 use crate::clock::Clock;
 use std::collections::HashMap;
@@ -58,8 +98,27 @@ pub enum IdempotencyError<E = ()> {
     KeyReused,
     /// A request with this key is still running; try again later.
     InProgress,
-    /// The operation itself failed; the key was released so a retry can run.
+    /// An earlier attempt with this key may have taken effect (it timed
+    /// out): nothing was run. Call
+    /// [`reconcile`](IdempotencyStore::reconcile) before retrying.
+    Unreconciled,
+    /// The operation failed without effect; the key was released so a retry
+    /// can run.
     Failed(E),
+    /// The operation failed and may have taken effect; the key is kept, its
+    /// outcome unknown until reconciled.
+    Unknown(E),
+}
+
+/// How an operation failed, as far as its effect is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure<E> {
+    /// Certainly not applied (connection refused, rejected before
+    /// processing): the key is released and a retry runs again.
+    NoEffect(E),
+    /// Perhaps applied (a timeout, a connection reset after sending): the key
+    /// is kept and the outcome must be reconciled before any retry runs.
+    Unknown(E),
 }
 
 impl<E: fmt::Debug> fmt::Display for IdempotencyError<E> {
@@ -67,7 +126,11 @@ impl<E: fmt::Debug> fmt::Display for IdempotencyError<E> {
         match self {
             Self::KeyReused => f.write_str("idempotency key reused with a different request"),
             Self::InProgress => f.write_str("a request with this idempotency key is in progress"),
+            Self::Unreconciled => {
+                f.write_str("an earlier request with this idempotency key has an unknown outcome")
+            }
             Self::Failed(e) => write!(f, "operation failed: {e:?}"),
+            Self::Unknown(e) => write!(f, "operation outcome unknown: {e:?}"),
         }
     }
 }
@@ -78,8 +141,9 @@ impl<E: fmt::Debug> std::error::Error for IdempotencyError<E> {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Begin<Resp> {
     /// First time: run the operation, then call
-    /// [`complete`](IdempotencyStore::complete) or
-    /// [`release`](IdempotencyStore::release).
+    /// [`complete`](IdempotencyStore::complete),
+    /// [`release`](IdempotencyStore::release) (no effect) or
+    /// [`mark_unknown`](IdempotencyStore::mark_unknown) (perhaps an effect).
     Run,
     /// Already done: here is the stored response.
     Replay(Resp),
@@ -89,6 +153,8 @@ pub enum Begin<Resp> {
 #[derive(Debug, Clone)]
 enum State<Resp> {
     InProgress,
+    /// The run failed in a way that may have had an effect.
+    Unknown,
     Completed(Resp),
 }
 
@@ -128,7 +194,9 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
     /// # Errors
     ///
     /// [`IdempotencyError::KeyReused`] if the key was used for a different
-    /// request, [`IdempotencyError::InProgress`] if it is running now.
+    /// request, [`IdempotencyError::InProgress`] if it is running now,
+    /// [`IdempotencyError::Unreconciled`] if an earlier run's outcome is
+    /// unknown.
     pub fn begin(&mut self, key: &str, request: &Req) -> Result<Begin<Resp>, IdempotencyError> {
         let now = self.clock.now();
         if let Some(record) = self.records.get(key)
@@ -139,6 +207,7 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
             }
             return match &record.state {
                 State::InProgress => Err(IdempotencyError::InProgress),
+                State::Unknown => Err(IdempotencyError::Unreconciled),
                 State::Completed(response) => Ok(Begin::Replay(response.clone())),
             };
         }
@@ -158,8 +227,8 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
         }
     }
 
-    /// Forgets an in-progress `key` after a failure that had no effect, so
-    /// that a retry runs the operation again.
+    /// Forgets an in-progress `key` after a failure that certainly had no
+    /// effect, so that a retry runs the operation again.
     pub fn release(&mut self, key: &str) {
         if matches!(
             self.records.get(key).map(|r| &r.state),
@@ -168,11 +237,57 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
             self.records.remove(key);
         }
     }
+
+    /// Keeps an in-progress `key` after a failure that may have had an
+    /// effect (a timeout): no retry runs until it is reconciled.
+    pub fn mark_unknown(&mut self, key: &str) {
+        if let Some(record) = self.records.get_mut(key)
+            && matches!(record.state, State::InProgress)
+        {
+            record.state = State::Unknown;
+        }
+    }
+
+    /// Settles an unknown outcome by asking the side that acted, by the same
+    /// key: `lookup` returns the response if the effect happened (the
+    /// provider has a charge under this key), `None` if it certainly did not.
+    /// A found response is stored and replayed from now on; `None` releases
+    /// the key so that a retry runs. Keys that are not unknown are left
+    /// alone, and `Ok(None)` is returned.
+    ///
+    /// # Errors
+    ///
+    /// `lookup`'s error; the outcome then stays unknown.
+    pub fn reconcile<E>(
+        &mut self,
+        key: &str,
+        lookup: impl FnOnce(&Req) -> Result<Option<Resp>, E>,
+    ) -> Result<Option<Resp>, E> {
+        let Some(record) = self.records.get_mut(key) else {
+            return Ok(None);
+        };
+        if !matches!(record.state, State::Unknown) {
+            return Ok(None);
+        }
+        match lookup(&record.request)? {
+            Some(response) => {
+                record.state = State::Completed(response.clone());
+                Ok(Some(response))
+            }
+            None => {
+                self.records.remove(key);
+                Ok(None)
+            }
+        }
+    }
     // ANCHOR_END: begin
 
     // ANCHOR: execute
-    /// Runs `operation` at most once per `key`: stores its `Ok` response and
-    /// replays it to retries; on `Err` releases the key and returns the error.
+    /// Runs `operation` at most once per `key`, for an operation whose every
+    /// failure certainly had no effect: stores its `Ok` response and replays
+    /// it to retries; on `Err` releases the key and returns the error. An
+    /// operation that can time out must use
+    /// [`execute_with`](Self::execute_with) instead.
     ///
     /// Model a definitive answer such as "card declined" as an `Ok` response
     /// so that it is stored too: retrying a decline must not charge later.
@@ -187,6 +302,27 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
         request: Req,
         operation: impl FnOnce(&Req) -> Result<Resp, E>,
     ) -> Result<Resp, IdempotencyError<E>> {
+        self.execute_with(key, request, |request| {
+            operation(request).map_err(Failure::NoEffect)
+        })
+    }
+
+    /// Runs `operation` at most once per `key`, telling failures apart: a
+    /// [`Failure::NoEffect`] releases the key, a [`Failure::Unknown`] (a
+    /// timeout) keeps it, and later requests get
+    /// [`IdempotencyError::Unreconciled`] until [`reconcile`](Self::reconcile)
+    /// has found out what happened.
+    ///
+    /// # Errors
+    ///
+    /// See [`begin`](Self::begin); [`IdempotencyError::Failed`] and
+    /// [`IdempotencyError::Unknown`] wrap the operation's own error.
+    pub fn execute_with<E>(
+        &mut self,
+        key: &str,
+        request: Req,
+        operation: impl FnOnce(&Req) -> Result<Resp, Failure<E>>,
+    ) -> Result<Resp, IdempotencyError<E>> {
         match self.begin(key, &request) {
             Ok(Begin::Replay(response)) => Ok(response),
             Ok(Begin::Run) => match operation(&request) {
@@ -194,12 +330,17 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
                     self.complete(key, response.clone());
                     Ok(response)
                 }
-                Err(error) => {
+                Err(Failure::NoEffect(error)) => {
                     self.release(key);
                     Err(IdempotencyError::Failed(error))
                 }
+                Err(Failure::Unknown(error)) => {
+                    self.mark_unknown(key);
+                    Err(IdempotencyError::Unknown(error))
+                }
             },
             Err(IdempotencyError::KeyReused) => Err(IdempotencyError::KeyReused),
+            Err(IdempotencyError::Unreconciled) => Err(IdempotencyError::Unreconciled),
             Err(_) => Err(IdempotencyError::InProgress),
         }
     }
@@ -277,6 +418,66 @@ mod tests {
         assert_eq!(second, Ok("receipt".to_owned()));
     }
 
+    /// A timeout after the provider charged: releasing the key here would
+    /// charge the customer twice.
+    #[test]
+    fn a_timeout_keeps_the_key_and_the_retry_reconciles_instead_of_charging() {
+        let clock = ManualClock::new();
+        let mut store = store(&clock);
+        let charge = Charge {
+            card: "visa",
+            cents: 450,
+        };
+        let mut provider_charges: HashMap<&str, String> = HashMap::new();
+        let first = store.execute_with("k", charge.clone(), |_| {
+            provider_charges.insert("k", "receipt-1".into());
+            Err::<String, _>(Failure::Unknown("timeout"))
+        });
+        assert_eq!(first, Err(IdempotencyError::Unknown("timeout")));
+        assert_eq!(store.len(), 1, "the key is kept");
+        // A blind retry is refused, without running.
+        let mut ran = false;
+        let retry = store.execute_with("k", charge.clone(), |_| {
+            ran = true;
+            Ok::<_, Failure<&str>>("receipt-2".into())
+        });
+        assert_eq!(retry, Err(IdempotencyError::Unreconciled));
+        assert!(!ran);
+        // A failed look-up leaves the outcome unknown.
+        assert_eq!(
+            store.reconcile("k", |_| Err::<Option<String>, _>("down")),
+            Err("down")
+        );
+        assert_eq!(
+            store.begin("k", &charge),
+            Err(IdempotencyError::Unreconciled)
+        );
+        // The provider has the charge: it becomes the stored answer.
+        let found = store.reconcile("k", |_| Ok::<_, ()>(provider_charges.get("k").cloned()));
+        assert_eq!(found, Ok(Some("receipt-1".into())));
+        assert_eq!(
+            store.begin("k", &charge),
+            Ok(Begin::Replay("receipt-1".into()))
+        );
+        assert_eq!(provider_charges.len(), 1);
+    }
+
+    #[test]
+    fn a_reconciled_no_charge_releases_the_key_for_a_retry() {
+        let clock = ManualClock::new();
+        let mut store = store(&clock);
+        let charge = Charge {
+            card: "visa",
+            cents: 450,
+        };
+        let lost = store.execute_with("k", charge.clone(), |_| {
+            Err::<String, _>(Failure::Unknown("timeout"))
+        });
+        assert_eq!(lost, Err(IdempotencyError::Unknown("timeout")));
+        assert_eq!(store.reconcile("k", |_| Ok::<_, ()>(None)), Ok(None));
+        assert_eq!(store.begin("k", &charge), Ok(Begin::Run));
+    }
+
     #[test]
     fn keys_expire_after_the_retention_period() {
         let clock = ManualClock::new();
@@ -309,25 +510,39 @@ mod tests {
         /// key is charged at most once, and every successful answer for a
         /// key is the same.
         #[test]
+        /// The provider answers, refuses (no effect), or charges and times
+        /// out; the client reconciles when told to.
         fn each_key_is_charged_at_most_once(
-            script in proptest::collection::vec((0u8..5, 1u32..3, any::<bool>()), 1..100)
+            script in proptest::collection::vec((0u8..5, 1u32..3, 0u8..4), 1..100)
         ) {
             let clock = ManualClock::new();
             let mut store: IdempotencyStore<u32, u64, _> = IdempotencyStore::new(clock, DAY);
             let mut charged: HashMap<u8, u32> = HashMap::new();
+            let mut provider: HashMap<String, u64> = HashMap::new();
             let mut answers: HashMap<u8, u64> = HashMap::new();
             let mut receipt = 0u64;
-            for (key, cents, provider_up) in script {
+            for (key, cents, provider_behaviour) in script {
                 let name = format!("key-{key}");
-                let result = store.execute(&name, cents, |_| {
-                    if provider_up {
-                        *charged.entry(key).or_default() += 1;
-                        receipt += 1;
-                        Ok(receipt)
+                let result = store.execute_with(&name, cents, |_| {
+                    if provider_behaviour == 0 {
+                        return Err(Failure::NoEffect("refused"));
+                    }
+                    *charged.entry(key).or_default() += 1;
+                    receipt += 1;
+                    provider.insert(name.clone(), receipt);
+                    if provider_behaviour == 1 {
+                        Err(Failure::Unknown("timeout after charging"))
                     } else {
-                        Err(())
+                        Ok(receipt)
                     }
                 });
+                let result = match result {
+                    Err(IdempotencyError::Unreconciled) => store
+                        .reconcile(&name, |_| Ok::<_, ()>(provider.get(&name).copied()))
+                        .unwrap()
+                        .ok_or(()),
+                    other => other.map_err(|_| ()),
+                };
                 if let Ok(r) = result {
                     prop_assert_eq!(*answers.entry(key).or_insert(r), r);
                 }

@@ -19,6 +19,12 @@
 //! remaining budget on as its own timeout. Only errors that are worth retrying
 //! (timeouts, "try again later") are retried; a declined card is final.
 //!
+//! Retrying a call that changes something is only safe with an idempotency
+//! key that every attempt carries ([`crate::idempotency`]). A timed-out
+//! attempt may have taken effect, so the key must not be given up after a
+//! timeout: the next attempt first reconciles (asks, by that key, whether the
+//! effect happened) and charges again only when it certainly did not.
+//!
 //! # Example
 //!
 //! ```
