@@ -30,6 +30,7 @@ pub mod event_sourcing;
 pub mod health;
 pub mod idempotency;
 pub mod latency;
+pub mod notification;
 pub mod pipeline;
 pub mod ports;
 pub mod retry;
