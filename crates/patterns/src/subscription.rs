@@ -4,8 +4,23 @@
 //! **active** periods that renew by charging the card, a **pause** while the
 //! customer is on holiday, **past due** when a renewal charge fails, and
 //! **cancelled** at the customer's wish or after too many failed charges.
-//! Each failed charge is retried on a schedule (dunning: one day later, then
-//! three, then five), because most card failures are temporary.
+//! What happens after a charge depends on what the card network said:
+//!
+//! - a **soft decline** (insufficient funds, "do not honour", issuer busy)
+//!   is usually temporary: it is retried on a schedule (dunning: one day
+//!   later, then three, then five), then the subscription is cancelled;
+//! - a **hard decline** (card lost, stolen, closed) will not succeed on
+//!   retry, and networks penalise merchants who keep trying: the
+//!   subscription waits in [`State::CardRequired`] until the customer
+//!   updates the card;
+//! - a **timeout** is neither: the provider may have charged. It is not a
+//!   failure, and it is retried soon with the **same idempotency key**, so
+//!   that if the first charge went through the provider answers with it
+//!   instead of charging again.
+//!
+//! The key names one charge attempt: subscription, period, attempt
+//! ([`Subscription::charge_key`]). A definitive answer (paid, soft or
+//! hard decline) moves to the next attempt's key; a timeout keeps it.
 //!
 //! The code is split the way clean architecture asks:
 //!
@@ -13,7 +28,8 @@
 //!   transition takes `now` as an argument and returns a new state or an
 //!   error. No clock, no I/O, so every rule is testable in isolation;
 //! - the **port** [`Billing`] says what the domain needs from the outside
-//!   world, in its own words;
+//!   world, in its own words: a charge under an idempotency key, answered
+//!   by a typed [`ChargeOutcome`];
 //! - the **application service** [`SubscriptionService`] reads the clock,
 //!   asks the domain what is due, calls billing through the port, and feeds
 //!   the result back. A Stripe adapter, or a fake in tests, plugs in without
@@ -37,7 +53,7 @@
 //! assert!(matches!(service.get(id).unwrap().state, State::Active { .. }));
 //! assert_eq!(service.billing().charges, vec![("ana".to_string(), 1_800)]);
 //!
-//! // The card starts failing: three retries, then the subscription ends.
+//! // The card starts soft-declining: three retries, then the subscription ends.
 //! service.billing_mut().failing.insert("ana".to_string());
 //! for _ in 0..60 {
 //!     clock.advance(DAY);
@@ -63,10 +79,12 @@ pub struct Plan {
     pub period: Duration,
     /// Length of the free trial.
     pub trial: Duration,
-    /// Waits before each retry of a failed charge. After the last retry
-    /// fails, the subscription is cancelled: `retry_delays.len() + 1`
-    /// failures in all.
+    /// Waits before each retry of a soft-declined charge. After the last
+    /// retry fails, the subscription is cancelled: `retry_delays.len() + 1`
+    /// soft declines in all.
     pub retry_delays: Vec<Duration>,
+    /// The wait before retrying a charge that timed out (with the same key).
+    pub timeout_retry: Duration,
 }
 
 impl Plan {
@@ -78,6 +96,7 @@ impl Plan {
             period: 30 * DAY,
             trial: 14 * DAY,
             retry_delays: vec![DAY, 3 * DAY, 5 * DAY],
+            timeout_retry: Duration::from_secs(3_600),
         }
     }
 }
@@ -87,8 +106,22 @@ impl Plan {
 pub enum CancelReason {
     /// The customer cancelled.
     ByCustomer,
-    /// Every retry of a failed charge failed.
+    /// Every retry of a soft-declined charge failed.
     PaymentFailed,
+}
+
+/// What the payment provider answered to a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    /// The money was taken.
+    Paid,
+    /// Declined for a reason that may pass (funds, limits): retry later.
+    SoftDecline,
+    /// Declined for good (card lost, stolen, closed): do not retry this card.
+    HardDecline,
+    /// No answer: the charge may or may not have happened. Retry soon with
+    /// the same idempotency key.
+    TimedOut,
 }
 
 // ANCHOR: state
@@ -110,13 +143,17 @@ pub enum State {
         /// Paid time left when paused.
         remaining: Duration,
     },
-    /// A charge failed `failures` times; the next try is at `retry_at`.
+    /// A charge was soft-declined `failures` times (or timed out); the next
+    /// try is at `retry_at`.
     PastDue {
-        /// Failed charges so far.
+        /// Soft declines so far.
         failures: u32,
         /// When to try again.
         retry_at: Duration,
     },
+    /// The card was hard-declined: nothing is charged until the customer
+    /// gives a new one.
+    CardRequired,
     /// Over; nothing more happens.
     Cancelled {
         /// Why it ended.
@@ -155,6 +192,11 @@ pub struct Subscription {
     pub plan: Plan,
     /// Where it stands.
     pub state: State,
+    /// Periods paid so far.
+    pub paid_periods: u32,
+    /// Definitive answers (paid or declined) to charges for the current
+    /// period; a timeout does not count, so its retry keeps the key.
+    pub attempts: u32,
 }
 
 impl Subscription {
@@ -168,6 +210,8 @@ impl Subscription {
             customer: customer.to_owned(),
             plan,
             state,
+            paid_periods: 0,
+            attempts: 0,
         }
     }
 
@@ -178,18 +222,25 @@ impl Subscription {
             State::Trial { ends_at } => ends_at,
             State::Active { renews_at } => renews_at,
             State::PastDue { retry_at, .. } => retry_at,
-            State::Paused { .. } | State::Cancelled { .. } => return None,
+            State::Paused { .. } | State::CardRequired | State::Cancelled { .. } => return None,
         };
         (now >= due_at).then_some(self.plan.price_cents)
     }
 
     // ANCHOR: transitions
-    /// Records the outcome of the due charge made at `now`.
+    /// Records the outcome of the due charge made at `now`: paid starts a
+    /// new period; a soft decline follows the dunning schedule and the last
+    /// one cancels; a hard decline waits for a new card; a timeout retries
+    /// after `timeout_retry`, counting no failure and keeping the key.
     ///
     /// # Errors
     ///
     /// [`InvalidTransition`] if no charge was due.
-    pub fn charged(&mut self, now: Duration, paid: bool) -> Result<(), InvalidTransition> {
+    pub fn charged(
+        &mut self,
+        now: Duration,
+        outcome: ChargeOutcome,
+    ) -> Result<(), InvalidTransition> {
         if self.charge_due(now).is_none() {
             return Err(self.invalid("record a charge for"));
         }
@@ -197,19 +248,60 @@ impl Subscription {
             State::PastDue { failures, .. } => failures,
             _ => 0,
         };
-        self.state = if paid {
-            State::Active {
-                renews_at: now + self.plan.period,
+        if outcome != ChargeOutcome::TimedOut {
+            self.attempts += 1; // the next charge is a new attempt, new key
+        }
+        self.state = match outcome {
+            ChargeOutcome::Paid => {
+                self.paid_periods += 1;
+                self.attempts = 0;
+                State::Active {
+                    renews_at: now + self.plan.period,
+                }
             }
-        } else if let Some(&delay) = self.plan.retry_delays.get(failures as usize) {
-            State::PastDue {
-                failures: failures + 1,
-                retry_at: now + delay,
-            }
-        } else {
-            State::Cancelled {
-                reason: CancelReason::PaymentFailed,
-            }
+            ChargeOutcome::TimedOut => State::PastDue {
+                failures,
+                retry_at: now + self.plan.timeout_retry,
+            },
+            ChargeOutcome::HardDecline => State::CardRequired,
+            ChargeOutcome::SoftDecline => match self.plan.retry_delays.get(failures as usize) {
+                Some(&delay) => State::PastDue {
+                    failures: failures + 1,
+                    retry_at: now + delay,
+                },
+                None => State::Cancelled {
+                    reason: CancelReason::PaymentFailed,
+                },
+            },
+        };
+        Ok(())
+    }
+
+    /// The idempotency key of the next charge of this subscription (whose
+    /// ID is `id`): one per period and attempt, so a timed-out charge is
+    /// retried under the same key and a retry after a decline under a new
+    /// one.
+    #[must_use]
+    pub fn charge_key(&self, id: u64) -> String {
+        format!(
+            "sub-{id}-period-{}-attempt-{}",
+            self.paid_periods + 1,
+            self.attempts + 1
+        )
+    }
+
+    /// The customer gave a new card after a hard decline: charge at once.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidTransition`] unless a card is required.
+    pub fn card_updated(&mut self, now: Duration) -> Result<(), InvalidTransition> {
+        if self.state != State::CardRequired {
+            return Err(self.invalid("update the card of"));
+        }
+        self.state = State::PastDue {
+            failures: 0,
+            retry_at: now,
         };
         Ok(())
     }
@@ -271,8 +363,9 @@ impl Subscription {
 // ANCHOR: service
 /// Port: charging a customer's card.
 pub trait Billing {
-    /// Charges `customer` `cents`; `true` if the charge went through.
-    fn charge(&mut self, customer: &str, cents: u32) -> bool;
+    /// Charges `customer` `cents` under `idempotency_key`. A key seen before
+    /// must not charge again: the provider answers as it did the first time.
+    fn charge(&mut self, idempotency_key: &str, customer: &str, cents: u32) -> ChargeOutcome;
 }
 
 /// Application service: runs the domain against the clock and billing.
@@ -306,11 +399,12 @@ impl<B: Billing, C: Clock> SubscriptionService<B, C> {
     pub fn run_due_renewals(&mut self) -> usize {
         let now = self.clock.now();
         let mut attempted = 0;
-        for subscription in self.subscriptions.values_mut() {
+        for (&id, subscription) in &mut self.subscriptions {
             if let Some(cents) = subscription.charge_due(now) {
-                let paid = self.billing.charge(&subscription.customer, cents);
+                let key = subscription.charge_key(id);
+                let outcome = self.billing.charge(&key, &subscription.customer, cents);
                 subscription
-                    .charged(now, paid)
+                    .charged(now, outcome)
                     .expect("a due charge can always be recorded");
                 attempted += 1;
             }
@@ -343,26 +437,50 @@ impl<B, C> SubscriptionService<B, C> {
     }
 }
 
-/// Adapter: a billing fake that declines the customers in `failing`.
+/// Adapter: a billing fake that soft-declines the customers in `failing`,
+/// hard-declines those in `hard_declined`, and, like a real provider,
+/// answers a repeated idempotency key with its first answer.
 #[derive(Debug, Default, Clone)]
 pub struct FakeBilling {
-    /// Customers whose cards are declined.
+    /// Customers whose cards are soft-declined.
     pub failing: BTreeSet<String>,
+    /// Customers whose cards are hard-declined.
+    pub hard_declined: BTreeSet<String>,
+    /// The next this many charges are decided, but their answers are lost:
+    /// the caller sees [`ChargeOutcome::TimedOut`].
+    pub lose_replies: u32,
     /// Successful charges, in order: (customer, cents).
     pub charges: Vec<(String, u32)>,
     /// How many charges were declined.
     pub declines: u32,
+    answers: BTreeMap<String, ChargeOutcome>,
 }
 
 impl Billing for FakeBilling {
-    fn charge(&mut self, customer: &str, cents: u32) -> bool {
-        if self.failing.contains(customer) {
-            self.declines += 1;
-            false
-        } else {
-            self.charges.push((customer.to_owned(), cents));
-            true
+    fn charge(&mut self, idempotency_key: &str, customer: &str, cents: u32) -> ChargeOutcome {
+        let outcome = match self.answers.get(idempotency_key) {
+            Some(&first) => first, // a repeated key: same answer, no new charge
+            None => {
+                let outcome = if self.hard_declined.contains(customer) {
+                    ChargeOutcome::HardDecline
+                } else if self.failing.contains(customer) {
+                    ChargeOutcome::SoftDecline
+                } else {
+                    self.charges.push((customer.to_owned(), cents));
+                    ChargeOutcome::Paid
+                };
+                if outcome != ChargeOutcome::Paid {
+                    self.declines += 1;
+                }
+                self.answers.insert(idempotency_key.to_owned(), outcome);
+                outcome
+            }
+        };
+        if self.lose_replies > 0 {
+            self.lose_replies -= 1;
+            return ChargeOutcome::TimedOut;
         }
+        outcome
     }
 }
 
@@ -379,7 +497,7 @@ mod tests {
     fn dunning_follows_the_retry_schedule_then_cancels() {
         let mut s = sub();
         let mut now = 14 * DAY;
-        s.charged(now, false).unwrap();
+        s.charged(now, ChargeOutcome::SoftDecline).unwrap();
         assert_eq!(
             s.state,
             State::PastDue {
@@ -393,7 +511,7 @@ mod tests {
                 panic!("past due expected");
             };
             now = retry_at;
-            s.charged(now, false).unwrap();
+            s.charged(now, ChargeOutcome::SoftDecline).unwrap();
             assert_eq!(
                 s.state,
                 State::PastDue {
@@ -402,7 +520,8 @@ mod tests {
                 }
             );
         }
-        s.charged(now + 5 * DAY, false).unwrap();
+        s.charged(now + 5 * DAY, ChargeOutcome::SoftDecline)
+            .unwrap();
         assert_eq!(
             s.state,
             State::Cancelled {
@@ -414,8 +533,8 @@ mod tests {
     #[test]
     fn a_successful_retry_reactivates() {
         let mut s = sub();
-        s.charged(14 * DAY, false).unwrap();
-        s.charged(15 * DAY, true).unwrap();
+        s.charged(14 * DAY, ChargeOutcome::SoftDecline).unwrap();
+        s.charged(15 * DAY, ChargeOutcome::Paid).unwrap();
         assert_eq!(
             s.state,
             State::Active {
@@ -424,10 +543,93 @@ mod tests {
         );
     }
 
+    /// The provider charged, the answer timed out: the retry an hour later
+    /// uses the same key and the provider answers with the first charge.
+    #[test]
+    fn a_timeout_is_retried_soon_with_the_same_key_and_charges_once() {
+        let clock = crate::clock::ManualClock::new();
+        let mut service = SubscriptionService::new(FakeBilling::default(), clock.clone());
+        let id = service.subscribe("ana", Plan::monthly(1_800));
+        clock.advance(14 * DAY);
+        service.billing_mut().lose_replies = 1;
+        let key = service.get(id).unwrap().charge_key(id);
+        assert_eq!(key, "sub-1-period-1-attempt-1");
+        assert_eq!(service.run_due_renewals(), 1);
+        assert_eq!(
+            service.get(id).unwrap().state,
+            State::PastDue {
+                failures: 0,
+                retry_at: 14 * DAY + Duration::from_secs(3_600)
+            }
+        );
+        assert_eq!(service.get(id).unwrap().attempts, 0, "same key next time");
+        clock.advance(Duration::from_secs(3_600));
+        assert_eq!(service.run_due_renewals(), 1);
+        assert!(matches!(
+            service.get(id).unwrap().state,
+            State::Active { .. }
+        ));
+        assert_eq!(service.billing().charges, [("ana".to_owned(), 1_800)]);
+    }
+
+    #[test]
+    fn a_hard_decline_stops_retrying_until_the_card_is_updated() {
+        let clock = crate::clock::ManualClock::new();
+        let mut service = SubscriptionService::new(FakeBilling::default(), clock.clone());
+        let id = service.subscribe("ana", Plan::monthly(1_800));
+        service.billing_mut().hard_declined.insert("ana".into());
+        clock.advance(14 * DAY);
+        assert_eq!(service.run_due_renewals(), 1);
+        assert_eq!(service.get(id).unwrap().state, State::CardRequired);
+        for _ in 0..30 {
+            clock.advance(DAY);
+            assert_eq!(service.run_due_renewals(), 0, "no retry on a hard decline");
+        }
+        service.billing_mut().hard_declined.clear();
+        service
+            .get_mut(id)
+            .unwrap()
+            .card_updated(clock.now())
+            .unwrap();
+        assert_eq!(service.run_due_renewals(), 1); // a new attempt, a new key
+        assert!(matches!(
+            service.get(id).unwrap().state,
+            State::Active { .. }
+        ));
+        assert_eq!(service.billing().declines, 1);
+        assert!(
+            service
+                .get_mut(id)
+                .unwrap()
+                .card_updated(clock.now())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn each_soft_decline_retry_is_a_new_attempt_with_a_new_key() {
+        let mut s = sub();
+        let key = |s: &Subscription| s.charge_key(7);
+        assert_eq!(key(&s), "sub-7-period-1-attempt-1");
+        s.charged(14 * DAY, ChargeOutcome::SoftDecline).unwrap();
+        assert_eq!(key(&s), "sub-7-period-1-attempt-2");
+        s.charged(15 * DAY, ChargeOutcome::TimedOut).unwrap();
+        assert_eq!(key(&s), "sub-7-period-1-attempt-2");
+        assert_eq!(
+            s.state,
+            State::PastDue {
+                failures: 1,
+                retry_at: 15 * DAY + Duration::from_secs(3_600)
+            }
+        );
+        s.charged(16 * DAY, ChargeOutcome::Paid).unwrap();
+        assert_eq!(key(&s), "sub-7-period-2-attempt-1");
+    }
+
     #[test]
     fn pausing_keeps_the_paid_time() {
         let mut s = sub();
-        s.charged(14 * DAY, true).unwrap(); // renews at day 44
+        s.charged(14 * DAY, ChargeOutcome::Paid).unwrap(); // renews at day 44
         s.pause(34 * DAY).unwrap(); // 10 days left
         assert_eq!(s.charge_due(100 * DAY), None);
         s.resume(100 * DAY).unwrap();
@@ -454,7 +656,7 @@ mod tests {
         );
         s.cancel().unwrap();
         assert!(s.cancel().is_err());
-        assert!(s.charged(1000 * DAY, true).is_err());
+        assert!(s.charged(1000 * DAY, ChargeOutcome::Paid).is_err());
     }
 
     #[derive(Debug, Clone)]
@@ -464,6 +666,9 @@ mod tests {
         Resume,
         Cancel,
         CardWorks(bool),
+        HardDecline,
+        NewCard,
+        LoseReply,
         Renew,
     }
 
@@ -474,13 +679,17 @@ mod tests {
             1 => Just(Step::Resume),
             1 => Just(Step::Cancel),
             2 => any::<bool>().prop_map(Step::CardWorks),
+            1 => Just(Step::HardDecline),
+            1 => Just(Step::NewCard),
+            2 => Just(Step::LoseReply),
             4 => Just(Step::Renew),
         ]
     }
 
     proptest! {
-        /// Paused and cancelled subscriptions are never charged, cancelled is
-        /// final, and a customer is never charged twice within one period.
+        /// Paused, card-required and cancelled subscriptions are never
+        /// charged, cancelled is final, and a customer is never charged twice
+        /// within one period, even when charges time out after charging.
         #[test]
         fn no_charge_while_paused_or_cancelled_and_at_most_one_per_period(
             steps in proptest::collection::vec(step(), 1..120),
@@ -503,10 +712,16 @@ mod tests {
                             service.billing_mut().failing.insert("ana".into());
                         }
                     }
+                    Step::HardDecline => { service.billing_mut().hard_declined.insert("ana".into()); }
+                    Step::NewCard => {
+                        service.billing_mut().hard_declined.clear();
+                        let _ = service.get_mut(id).unwrap().card_updated(clock.now());
+                    }
+                    Step::LoseReply => service.billing_mut().lose_replies += 1,
                     Step::Renew => {
                         let charges = service.billing().charges.len();
                         let attempts = service.run_due_renewals();
-                        if matches!(before, State::Paused { .. } | State::Cancelled { .. }) {
+                        if matches!(before, State::Paused { .. } | State::CardRequired | State::Cancelled { .. }) {
                             prop_assert_eq!(attempts, 0);
                         }
                         if service.billing().charges.len() > charges {
