@@ -10,15 +10,21 @@
 //! - With several metrics (CPU, and a custom one such as AI agent tasks
 //!   waiting per replica) the largest proposal wins: every metric must be
 //!   satisfied.
-//! - Scaling up happens at once. Scaling down uses the *highest*
-//!   recommendation of the last five minutes (the scale-down stabilisation
-//!   window), so a short lull does not remove replicas that the next burst
-//!   needs. Time comes from an injected [`Clock`].
+//! - Stabilisation: scaling down uses the *highest* recommendation of the
+//!   last five minutes (the default scale-down stabilisation window, 300 s),
+//!   so a short lull does not remove replicas that the next burst needs.
+//!   Scaling up uses the *lowest* recommendation of its own window, whose
+//!   default is 0 s: the current recommendation.
+//! - Scaling up is **rate-limited**, not immediate. The default scale-up
+//!   policies allow, per 15 s period, the larger of `+100 %` and `+4 pods`
+//!   (`selectPolicy: Max`), both counted from the replicas at the start of
+//!   the period. From one pod under a huge load the HPA goes 1 → 5 → 10 →
+//!   20 → 40 in successive periods. (The default scale-down policy, 100 %
+//!   per 15 s, removes nothing the window has not already allowed, so it is
+//!   not modelled.) Time comes from an injected [`Clock`].
 //! - The result is clamped to `min_replicas..=max_replicas`.
 //!
-//! Not modelled: the HPA's default rate policies (at most double, or add 4
-//! pods, per 15 s going up; no limit going down), readiness and missing-metric
-//! handling.
+//! Not modelled: readiness and missing-metric handling.
 //!
 //! Reactive scaling is always a little late: a replica that needs three
 //! minutes to start (loading an AI model, warming caches) helps three minutes
@@ -39,7 +45,8 @@
 //! let config = HpaConfig { min_replicas: 2, max_replicas: 20, ..HpaConfig::default() };
 //! let mut hpa = Hpa::new(config, clock.clone());
 //!
-//! // 4 replicas at 90% CPU against a 60% target: ceil(4 × 1.5) = 6, at once.
+//! // 4 replicas at 90% CPU against a 60% target: ceil(4 × 1.5) = 6, within
+//! // the default rate limit (up to 8 in one period).
 //! let cpu = |percent| MetricSample::new("cpu", percent, 60.0);
 //! assert_eq!(hpa.evaluate(4, &[cpu(90.0)]), 6);
 //!
@@ -141,6 +148,17 @@ pub struct HpaConfig {
     /// How long a high recommendation holds off a scale-down (Kubernetes'
     /// default: 300 s).
     pub scale_down_window: Duration,
+    /// How long a low recommendation holds off a scale-up (Kubernetes'
+    /// default: 0 s, scale up on the current recommendation).
+    pub scale_up_window: Duration,
+    /// Scale-up policy: at most this percentage of the replicas at the start
+    /// of a period may be added per period (default 100).
+    pub scale_up_percent: u32,
+    /// Scale-up policy: at most this many pods may be added per period
+    /// (default 4). The larger of the two limits applies.
+    pub scale_up_pods: u32,
+    /// The period both scale-up policies count over (default 15 s).
+    pub scale_up_period: Duration,
 }
 
 impl Default for HpaConfig {
@@ -150,6 +168,10 @@ impl Default for HpaConfig {
             max_replicas: 10,
             tolerance: Tolerance::default(),
             scale_down_window: Duration::from_secs(300),
+            scale_up_window: Duration::ZERO,
+            scale_up_percent: 100,
+            scale_up_pods: 4,
+            scale_up_period: Duration::from_secs(15),
         }
     }
 }
@@ -161,8 +183,10 @@ impl Default for HpaConfig {
 pub struct Hpa<C: Clock> {
     config: HpaConfig,
     clock: C,
-    /// Raw recommendations inside the window: (time, replicas).
+    /// Raw recommendations inside the longer window: (time, replicas).
     recommendations: VecDeque<(Duration, u32)>,
+    /// Scale-ups inside the policy period: (time, pods added).
+    scale_ups: VecDeque<(Duration, u32)>,
 }
 
 impl<C: Clock> Hpa<C> {
@@ -176,25 +200,41 @@ impl<C: Clock> Hpa<C> {
             .max()
             .unwrap_or(current_replicas);
 
-        // Remember this recommendation; forget those older than the window.
+        // Stabilise: up to the lowest recommendation of the scale-up window,
+        // down only to the highest of the scale-down window.
         let now = self.clock.now();
-        let window = self.config.scale_down_window;
-        self.recommendations.push_back((now, desired));
-        while let Some(&(at, _)) = self.recommendations.front() {
-            if at + window > now {
-                break;
-            }
-            self.recommendations.pop_front();
-        }
-
-        // Up at once; down only as far as the highest recent recommendation.
-        let stabilised = if desired >= current_replicas {
-            desired
-        } else {
-            let highest = self.recommendations.iter().map(|&(_, r)| r).max();
-            current_replicas.min(highest.unwrap_or(desired))
+        let (up_window, down_window) = (self.config.scale_up_window, self.config.scale_down_window);
+        let keep = up_window.max(down_window);
+        self.recommendations.retain(|&(at, _)| at + keep > now);
+        let within = |window: Duration| {
+            let recent = self
+                .recommendations
+                .iter()
+                .filter(move |&&(at, _)| at + window > now);
+            recent.map(|&(_, r)| r).chain([desired])
         };
-        stabilised.clamp(self.config.min_replicas, self.config.max_replicas)
+        let up = within(up_window).min().unwrap_or(desired);
+        let down = within(down_window).max().unwrap_or(desired);
+        self.recommendations.push_back((now, desired));
+        let stabilised = current_replicas.max(up).min(down);
+
+        // Rate-limit scale-ups: max(+percent, +pods) of the replicas at the
+        // start of the period.
+        let period = self.config.scale_up_period;
+        self.scale_ups.retain(|&(at, _)| at + period > now);
+        let added: u32 = self.scale_ups.iter().map(|&(_, n)| n).sum();
+        let start = current_replicas.saturating_sub(added);
+        let by_percent =
+            (u64::from(start) * u64::from(100 + self.config.scale_up_percent)).div_ceil(100);
+        let by_pods = u64::from(start) + u64::from(self.config.scale_up_pods);
+        let limit = u32::try_from(by_percent.max(by_pods)).unwrap_or(u32::MAX);
+        let next = stabilised
+            .min(limit.max(current_replicas))
+            .clamp(self.config.min_replicas, self.config.max_replicas);
+        if next > current_replicas {
+            self.scale_ups.push_back((now, next - current_replicas));
+        }
+        next
     }
 }
 // ANCHOR_END: hpa
@@ -206,6 +246,7 @@ impl<C: Clock> Hpa<C> {
             config,
             clock,
             recommendations: VecDeque::new(),
+            scale_ups: VecDeque::new(),
         }
     }
 }
@@ -342,14 +383,18 @@ mod tests {
 
     /// The HPA walkthrough in the Kubernetes documentation: one php-apache
     /// replica with a 50% CPU target sees 305% CPU and is resized to 7
-    /// replicas (ceil(6.1)); when the load stops, it goes back to 1 after
-    /// the stabilisation window.
+    /// replicas (ceil(6.1)), in two steps because of the default scale-up
+    /// policy (max(+100 %, +4 pods) per 15 s: 1 → 5, then 7); when the load
+    /// stops, it goes back to 1 after the stabilisation window.
     #[test]
     fn reproduces_the_kubernetes_walkthrough() {
         let clock = ManualClock::new();
         let mut hpa = Hpa::new(HpaConfig::default(), clock.clone());
         let cpu = |percent| MetricSample::new("cpu", percent, 50.0);
-        assert_eq!(hpa.evaluate(1, &[cpu(305.0)]), 7);
+        assert_eq!(hpa.evaluate(1, &[cpu(305.0)]), 5);
+        clock.advance(secs(15));
+        // 5 pods now carry the load at 61% each: ceil(5 × 1.22) = 7.
+        assert_eq!(hpa.evaluate(5, &[cpu(61.0)]), 7);
         let mut replicas = 7;
         for _ in 0..19 {
             clock.advance(secs(15));
@@ -357,20 +402,86 @@ mod tests {
             assert_eq!(replicas, 7, "held at {:?}", clock.now());
         }
         clock.advance(secs(15));
-        assert_eq!(clock.now(), secs(300));
+        assert_eq!(clock.now(), secs(315));
         assert_eq!(hpa.evaluate(replicas, &[cpu(0.0)]), 1);
+    }
+
+    /// Kubernetes documentation, "Horizontal Pod Autoscaling", section
+    /// "Default Behavior": scale-up policies of 100 % and 4 pods per 15 s,
+    /// the larger applying, and no scale-up stabilisation. Under a load
+    /// that wants 100 pods, one pod grows 1 → 5 → 10 → 20 → 40 → 80 → 100.
+    #[test]
+    fn default_scale_up_doubles_or_adds_four_pods_per_15_seconds() {
+        let clock = ManualClock::new();
+        let config = HpaConfig {
+            max_replicas: 100,
+            ..HpaConfig::default()
+        };
+        let mut hpa = Hpa::new(config, clock.clone());
+        let mut replicas = 1;
+        let mut sizes = vec![replicas];
+        for _ in 0..6 {
+            // Enough work for 100 pods, whatever the count.
+            let load = MetricSample::from_total("tasks", 100.0, replicas, 1.0);
+            replicas = hpa.evaluate(replicas, &[load]);
+            sizes.push(replicas);
+            clock.advance(secs(15));
+        }
+        assert_eq!(sizes, [1, 5, 10, 20, 40, 80, 100]);
+    }
+
+    /// Within one period the limit counts from the replicas at its start:
+    /// evaluating twice in 15 s does not double twice.
+    #[test]
+    fn two_scale_ups_in_one_period_share_its_limit() {
+        let clock = ManualClock::new();
+        let config = HpaConfig {
+            max_replicas: 100,
+            ..HpaConfig::default()
+        };
+        let mut hpa = Hpa::new(config, clock.clone());
+        let busy = |replicas| MetricSample::from_total("tasks", 100.0, replicas, 1.0);
+        assert_eq!(hpa.evaluate(10, &[busy(10)]), 20);
+        clock.advance(secs(5));
+        assert_eq!(hpa.evaluate(20, &[busy(20)]), 20, "10 + 100 % already used");
+        clock.advance(secs(10));
+        assert_eq!(hpa.evaluate(20, &[busy(20)]), 40);
+    }
+
+    /// A scale-up window holds off a scale-up until the load has stayed high
+    /// for the whole window (the lowest recommendation in it wins).
+    #[test]
+    fn a_scale_up_window_takes_the_lowest_recent_recommendation() {
+        let clock = ManualClock::new();
+        let config = HpaConfig {
+            max_replicas: 50,
+            scale_up_window: secs(60),
+            ..HpaConfig::default()
+        };
+        let mut hpa = Hpa::new(config, clock.clone());
+        let tasks = |per_replica| MetricSample::new("tasks", per_replica, 1.0);
+        assert_eq!(hpa.evaluate(4, &[tasks(1.0)]), 4);
+        clock.advance(secs(15));
+        assert_eq!(hpa.evaluate(4, &[tasks(3.0)]), 4, "a spike 15 s long");
+        clock.advance(secs(45));
+        assert_eq!(hpa.evaluate(4, &[tasks(3.0)]), 8, "the 4 left the window");
     }
 
     #[test]
     fn the_most_demanding_metric_wins() {
         let clock = ManualClock::new();
-        let mut hpa = Hpa::new(HpaConfig::default(), clock);
-        let metrics = [
-            MetricSample::new("cpu", 30.0, 60.0),
-            MetricSample::from_total("agent-tasks-waiting", 48.0, 4, 4.0),
-        ];
-        // CPU alone would halve to 2; 12 tasks per replica against 4 triples.
-        assert_eq!(hpa.evaluate(4, &metrics), 10, "clamped to max_replicas");
+        let mut hpa = Hpa::new(HpaConfig::default(), clock.clone());
+        let metrics = |replicas| {
+            [
+                MetricSample::new("cpu", 30.0, 60.0),
+                MetricSample::from_total("agent-tasks-waiting", 48.0, replicas, 4.0),
+            ]
+        };
+        // CPU alone would halve to 2; 12 tasks per replica against 4 triples
+        // to 12, of which the scale-up policy allows 8 in this period.
+        assert_eq!(hpa.evaluate(4, &metrics(4)), 8);
+        clock.advance(Duration::from_secs(15));
+        assert_eq!(hpa.evaluate(8, &metrics(8)), 10, "clamped to max_replicas");
     }
 
     #[test]
@@ -389,7 +500,7 @@ mod tests {
         };
         let mut hpa = Hpa::new(config, clock.clone());
         let tasks = |per_replica| MetricSample::new("tasks", per_replica, 1.0);
-        assert_eq!(hpa.evaluate(10, &[tasks(2.0)]), 20); // t=0: recommends 20
+        assert_eq!(hpa.evaluate(10, &[tasks(2.0)]), 20); // t=0: recommends 20, +100 %
         clock.advance(secs(100));
         assert_eq!(hpa.evaluate(20, &[tasks(0.6)]), 20); // t=100: recommends 12
         clock.advance(secs(100));
@@ -478,6 +589,8 @@ mod tests {
             let mut hpa = Hpa::new(HpaConfig { min_replicas: min, max_replicas: max, ..HpaConfig::default() }, clock.clone());
             let mut replicas = min;
             let mut history: Vec<(Duration, u32)> = Vec::new();
+            // (time, replicas before the evaluation at that time)
+            let mut sizes: Vec<(Duration, u32)> = Vec::new();
             for (ratio, gap) in steps {
                 clock.advance(secs(gap));
                 let metric = MetricSample::new("load", ratio, 1.0);
@@ -485,6 +598,18 @@ mod tests {
                 history.push((clock.now(), raw));
                 let next = hpa.evaluate(replicas, &[metric]);
                 prop_assert!((min..=max).contains(&next));
+                // A scale-up stays within max(+100 %, +4) of the replicas
+                // 15 s ago, over all scale-ups of the period.
+                let period_start = sizes
+                    .iter()
+                    .filter(|(at, _)| *at + secs(15) > clock.now())
+                    .map(|&(_, before)| before)
+                    .next()
+                    .unwrap_or(replicas);
+                if next > replicas {
+                    prop_assert!(next <= (2 * period_start).max(period_start + 4).max(min));
+                }
+                sizes.push((clock.now(), replicas));
                 if next < replicas {
                     // A scale-down never goes below a recommendation made in
                     // the last 300 s (before clamping).
