@@ -14,7 +14,12 @@
 //! - **checkin** health-checks the connection before reusing it; a broken
 //!   one is closed, and a replacement is opened if someone is waiting;
 //! - connections idle for longer than `idle_timeout` are closed, so a quiet
-//!   night does not hold connections the server could give to others.
+//!   night does not hold connections the server could give to others;
+//! - a [`Lease`] is an RAII guard: dropped without a checkin (an early
+//!   return, an error path, a panic), it goes back to the pool, which
+//!   health-checks it at its next call like any checkin. Without that,
+//!   every forgotten lease would shrink the pool for good, until
+//!   `max_size` leaks later no caller ever got a connection again.
 //!
 //! Waiting is modelled without threads: a queued caller gets a [`Ticket`] and
 //! [`Pool::claim`]s it later, and time comes from the injected
@@ -46,15 +51,21 @@
 //!
 //! // The first caller returns its connection: the queued caller gets it.
 //! pool.checkin(lease);
-//! assert!(pool.claim(ticket).unwrap().is_some());
+//! let second = pool.claim(ticket).unwrap();
+//! assert!(second.is_some());
 //!
 //! // Nobody returns it this time: after 500 ms the next caller times out.
 //! let Ok(Checkout::Queued(late)) = pool.checkout() else { panic!() };
 //! clock.advance(Duration::from_millis(500));
 //! assert_eq!(pool.claim(late).unwrap_err(), PoolError::Timeout);
+//!
+//! // The holder drops its lease without a checkin: the connection is back.
+//! drop(second);
+//! assert!(matches!(pool.checkout(), Ok(Checkout::Ready(_))));
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::clock::Clock;
@@ -87,18 +98,41 @@ pub struct PoolConfig {
     pub idle_timeout: Duration,
 }
 
+/// Connections whose leases were dropped, waiting for the pool's next call.
+type Returns<T> = Arc<Mutex<Vec<(u64, T)>>>;
+
+// ANCHOR: lease
 /// A connection checked out of the pool; give it back with [`Pool::checkin`].
-#[derive(Debug, PartialEq, Eq)]
-#[must_use = "a lease that is not checked in is a leaked connection"]
+/// Dropped instead, it returns to the pool by itself.
+#[derive(Debug)]
+#[must_use = "check the lease in with Pool::checkin (dropping it also returns it)"]
 pub struct Lease<T> {
     id: u64,
-    conn: T,
+    /// `Some` for the lease's whole life; taken by a checkin or the drop.
+    conn: Option<T>,
+    returns: Returns<T>,
 }
+
+impl<T> Drop for Lease<T> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut returns = self.returns.lock().unwrap_or_else(PoisonError::into_inner);
+            returns.push((self.id, conn));
+        }
+    }
+}
+// ANCHOR_END: lease
 
 impl<T> Lease<T> {
     /// The connection.
+    ///
+    /// # Panics
+    ///
+    /// Never: a lease holds its connection until it is checked in or dropped.
     pub fn conn(&mut self) -> &mut T {
-        &mut self.conn
+        self.conn
+            .as_mut()
+            .expect("a live lease holds its connection")
     }
 
     /// The pool's id of this connection (ids are never reused).
@@ -106,7 +140,21 @@ impl<T> Lease<T> {
     pub fn id(&self) -> u64 {
         self.id
     }
+
+    /// The id and the connection, leaving nothing for the drop to return.
+    fn into_parts(mut self) -> (u64, T) {
+        let conn = self.conn.take().expect("a live lease holds its connection");
+        (self.id, conn)
+    }
 }
+
+impl<T: PartialEq> PartialEq for Lease<T> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.id, &self.conn) == (other.id, &other.conn)
+    }
+}
+
+impl<T: Eq> Eq for Lease<T> {}
 
 /// A place in the queue of callers waiting for a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -137,7 +185,8 @@ pub enum PoolError {
 pub struct PoolStatus {
     /// Connections open (idle, in use or handed to a waiter).
     pub open: usize,
-    /// Connections idle in the pool.
+    /// Connections idle in the pool (dropped leases included, until the
+    /// pool's next call health-checks them).
     pub idle: usize,
     /// Callers waiting.
     pub waiting: usize,
@@ -149,7 +198,8 @@ pub struct PoolStatus {
 
 #[derive(Debug)]
 struct Idle<T> {
-    lease: Lease<T>,
+    id: u64,
+    conn: T,
     since: Duration,
 }
 
@@ -161,7 +211,8 @@ pub struct Pool<M: Connector, C: Clock> {
     clock: C,
     idle: Vec<Idle<M::Conn>>,
     waiting: VecDeque<(Ticket, Duration)>,
-    handed_over: BTreeMap<Ticket, Lease<M::Conn>>,
+    handed_over: BTreeMap<Ticket, (u64, M::Conn)>,
+    returns: Returns<M::Conn>,
     timed_out: BTreeSet<Ticket>,
     open: usize,
     next_id: u64,
@@ -186,6 +237,7 @@ impl<M: Connector, C: Clock> Pool<M, C> {
             idle: Vec::new(),
             waiting: VecDeque::new(),
             handed_over: BTreeMap::new(),
+            returns: Arc::default(),
             timed_out: BTreeSet::new(),
             open: 0,
             next_id: 0,
@@ -207,10 +259,11 @@ impl<M: Connector, C: Clock> Pool<M, C> {
         self.expire_waiters();
         if self.waiting.is_empty() {
             if let Some(idle) = self.idle.pop() {
-                return Ok(Checkout::Ready(idle.lease));
+                return Ok(Checkout::Ready(self.lease(idle.id, idle.conn)));
             }
             if self.open < self.config.max_size {
-                return self.open_connection().map(Checkout::Ready);
+                let (id, conn) = self.open_connection()?;
+                return Ok(Checkout::Ready(self.lease(id, conn)));
             }
         }
         let ticket = Ticket(self.next_ticket);
@@ -227,9 +280,29 @@ impl<M: Connector, C: Clock> Pool<M, C> {
     /// is waiting); a healthy one goes to the oldest waiter, or to the idle
     /// set.
     pub fn checkin(&mut self, lease: Lease<M::Conn>) {
+        self.collect_dropped();
+        let (id, conn) = lease.into_parts();
+        self.put_back(id, conn);
+    }
+
+    /// Checks in the connections of leases that were dropped; returns how
+    /// many. Every other call of the pool does this first.
+    pub fn collect_dropped(&mut self) -> usize {
+        let dropped: Vec<(u64, M::Conn)> = {
+            let mut returns = self.returns.lock().unwrap_or_else(PoisonError::into_inner);
+            returns.drain(..).collect()
+        };
+        let count = dropped.len();
+        for (id, conn) in dropped {
+            self.put_back(id, conn);
+        }
+        count
+    }
+
+    fn put_back(&mut self, id: u64, conn: M::Conn) {
         self.expire_waiters();
-        let lease = if self.connector.is_healthy(&lease.conn) {
-            lease
+        let (id, conn) = if self.connector.is_healthy(&conn) {
+            (id, conn)
         } else {
             self.close();
             if self.waiting.is_empty() {
@@ -242,10 +315,11 @@ impl<M: Connector, C: Clock> Pool<M, C> {
         };
         match self.waiting.pop_front() {
             Some((ticket, _)) => {
-                self.handed_over.insert(ticket, lease);
+                self.handed_over.insert(ticket, (id, conn));
             }
             None => self.idle.push(Idle {
-                lease,
+                id,
+                conn,
                 since: self.clock.now(),
             }),
         }
@@ -261,8 +335,9 @@ impl<M: Connector, C: Clock> Pool<M, C> {
     /// [`PoolError::Timeout`] once the checkout timeout passed;
     /// [`PoolError::UnknownTicket`] for a ticket already claimed.
     pub fn claim(&mut self, ticket: Ticket) -> Result<Option<Lease<M::Conn>>, PoolError> {
-        if let Some(lease) = self.handed_over.remove(&ticket) {
-            return Ok(Some(lease));
+        self.collect_dropped();
+        if let Some((id, conn)) = self.handed_over.remove(&ticket) {
+            return Ok(Some(self.lease(id, conn)));
         }
         self.expire_waiters();
         if self.timed_out.remove(&ticket) {
@@ -277,6 +352,7 @@ impl<M: Connector, C: Clock> Pool<M, C> {
 
     /// Closes connections idle for `idle_timeout` or longer; returns how many.
     pub fn evict_idle(&mut self) -> usize {
+        self.collect_dropped();
         let now = self.clock.now();
         let before = self.idle.len();
         self.idle
@@ -300,15 +376,20 @@ impl<M: Connector, C: Clock> Pool<M, C> {
     }
     // ANCHOR_END: claim
 
-    fn open_connection(&mut self) -> Result<Lease<M::Conn>, PoolError> {
+    fn open_connection(&mut self) -> Result<(u64, M::Conn), PoolError> {
         let conn = self.connector.connect().map_err(PoolError::Connect)?;
         self.open += 1;
         self.opened_total += 1;
         self.next_id += 1;
-        Ok(Lease {
-            id: self.next_id,
-            conn,
-        })
+        Ok((self.next_id, conn))
+    }
+
+    fn lease(&self, id: u64, conn: M::Conn) -> Lease<M::Conn> {
+        Lease {
+            id,
+            conn: Some(conn),
+            returns: Arc::clone(&self.returns),
+        }
     }
 
     fn close(&mut self) {
@@ -319,9 +400,14 @@ impl<M: Connector, C: Clock> Pool<M, C> {
     /// The pool's counts right now.
     #[must_use]
     pub fn status(&self) -> PoolStatus {
+        let dropped = self
+            .returns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
         PoolStatus {
             open: self.open,
-            idle: self.idle.len(),
+            idle: self.idle.len() + dropped,
             waiting: self.waiting.len(),
             opened_total: self.opened_total,
             closed_total: self.closed_total,
@@ -427,6 +513,44 @@ mod tests {
         assert_eq!(pool.status().open, 1);
     }
 
+    /// A lease dropped on an error path: without the guard the pool of one
+    /// stayed "full" for good and every later caller queued and timed out.
+    #[test]
+    fn a_dropped_lease_returns_to_the_pool() {
+        let clock = ManualClock::new();
+        let mut pool = Pool::new(Fake::default(), config(1), clock.clone());
+        {
+            let mut lease = ready(pool.checkout());
+            assert_eq!(*lease.conn(), 1);
+        } // dropped, not checked in
+        assert_eq!(pool.status().idle, 1);
+        let mut again = ready(pool.checkout());
+        assert_eq!(*again.conn(), 1, "the same connection, reused");
+        assert_eq!(pool.status().opened_total, 1);
+        drop(again);
+        assert_eq!(pool.collect_dropped(), 1);
+        assert_eq!(pool.collect_dropped(), 0);
+    }
+
+    #[test]
+    fn a_dropped_lease_goes_to_the_oldest_waiter_and_broken_ones_are_closed() {
+        let fake = Fake::default();
+        let broken = Rc::clone(&fake.broken);
+        let mut pool = Pool::new(fake, config(1), ManualClock::new());
+        let lease = ready(pool.checkout());
+        let Ok(Checkout::Queued(ticket)) = pool.checkout() else {
+            panic!()
+        };
+        drop(lease);
+        let mut handed = pool.claim(ticket).unwrap().unwrap();
+        assert_eq!(*handed.conn(), 1);
+        broken.borrow_mut().insert(1);
+        drop(handed);
+        assert_eq!(pool.evict_idle(), 0);
+        assert_eq!(pool.status().open, 0, "the broken connection was closed");
+        assert_eq!(pool.status().closed_total, 1);
+    }
+
     #[test]
     fn connect_failures_are_reported() {
         let fake = Fake::default();
@@ -445,13 +569,15 @@ mod tests {
         Checkin(usize),
         Claim(usize),
         Break(usize),
+        Drop(usize),
         Advance(u64),
     }
 
     proptest! {
-        /// Whatever callers do, the pool never has more than `max_size`
-        /// connections open, never hands one connection to two callers, and
-        /// its count of open connections matches what is out and idle.
+        /// Whatever callers do (dropping leases included), the pool never
+        /// has more than `max_size` connections open, never hands one
+        /// connection to two callers, and its count of open connections
+        /// matches what is out and idle: nothing leaks.
         #[test]
         fn never_exceeds_its_limit_nor_shares_a_connection(
             max_size in 1usize..4,
@@ -460,6 +586,7 @@ mod tests {
                 (0usize..8).prop_map(Op::Checkin),
                 (0usize..8).prop_map(Op::Claim),
                 (0usize..8).prop_map(Op::Break),
+                (0usize..8).prop_map(Op::Drop),
                 (0u64..80).prop_map(Op::Advance),
             ], 0..120),
         ) {
@@ -492,6 +619,7 @@ mod tests {
                         broken.borrow_mut().insert(*lease.conn());
                         pool.checkin(lease);
                     }
+                    Op::Drop(i) if !held.is_empty() => drop(held.remove(i % held.len())),
                     Op::Advance(ms) => clock.advance(Duration::from_millis(ms)),
                     _ => {}
                 }
