@@ -8,6 +8,7 @@ mod diagnostic;
 mod encoding;
 mod exercises;
 mod id;
+mod missing_word;
 mod model;
 mod parse;
 mod weeks;
@@ -36,7 +37,12 @@ pub struct Parsed {
 /// Parses the roadmap `source`, read from `file` (a path relative to the book
 /// root, used in diagnostics).
 pub fn parse(source: &str, file: &str) -> Parsed {
-    parse::parse(source, file)
+    let mut parsed = parse::parse(source, file);
+    parsed
+        .diagnostics
+        .extend(missing_word::find_missing_words(source, file));
+    parsed.diagnostics.sort_by_key(|d| d.span.start);
+    parsed
 }
 
 /// Parses a roadmap read as raw bytes: text that is not UTF-8 is reported

@@ -21,7 +21,7 @@ fn the_plan_has_twelve_weeks_in_six_phases() {
     let Parsed { roadmap, .. } = shipped();
     assert_eq!(
         roadmap.title,
-        "🗺️ System Design  Preparation - Implementation Roadmap"
+        "🗺️ System Design Interview Preparation - Implementation Roadmap"
     );
     let phases: Vec<_> = roadmap
         .phases
@@ -118,20 +118,26 @@ fn labels_are_read_even_when_their_emphasis_is_malformed() {
         .expect("the first mock interview");
     assert_eq!(
         mock.hands_on.as_ref().map(|h| h.label_text.as_str()),
-        Some("Mock")
+        Some("Mock Interview")
     );
     assert_eq!(mock.text, "45-minute session with feedback");
     let ready = &roadmap.milestones[0].milestones[3];
     assert_eq!(
         (ready.label.as_str(), ready.text.as_str()),
-        ("Ready", "Can handle basic system design questions")
+        (
+            "Interview Ready",
+            "Can handle basic system design questions"
+        )
     );
-    assert_eq!(ready.id, "ms-w01-02-ready");
-    // The double space the author left stays as written.
+    assert_eq!(ready.id, "ms-w01-02-interview-ready");
+    // The word the seed lost is back in the item and its ID.
     let practice = items(&roadmap)
-        .find(|i| i.id == "w01-mock-coffee-ordering-system-scaling")
+        .find(|i| i.id == "w01-mock-interview-coffee-ordering-system-scaling")
         .unwrap();
-    assert_eq!(practice.text, "Mock  on coffee ordering system scaling");
+    assert_eq!(
+        practice.text,
+        "Mock interview on coffee ordering system scaling"
+    );
 }
 
 #[test]
@@ -148,8 +154,8 @@ fn ids_are_the_documented_ones() {
         "w05-handle-black-friday-traffic-10x-normal-load",
         "w01-deliverable-circuit-breaker-implementation",
         "milestones-w01-02",
-        "kpi-readiness",
-        "track-preparation-urgent-focus-essentials",
+        "kpi-interview-readiness",
+        "track-interview-preparation-urgent-focus-essentials",
         "cert-gold",
     ] {
         assert!(ids.iter().any(|id| id == expected), "missing {expected}");
@@ -176,7 +182,7 @@ fn progress_metrics_tracks_and_certification() {
         metrics,
         [
             ("Technical Competency", Some("Weekly"), 4),
-            ("Readiness", Some("Bi-Weekly"), 4),
+            ("Interview Readiness", Some("Bi-Weekly"), 4),
             ("Practical Application", Some("Monthly"), 4)
         ]
     );
@@ -238,22 +244,18 @@ fn progress_metrics_tracks_and_certification() {
 }
 
 #[test]
-fn the_shipped_roadmap_has_only_its_real_warnings() {
+fn the_shipped_roadmap_has_no_warnings() {
     let Parsed { diagnostics, .. } = shipped();
     let found: Vec<_> = diagnostics
         .iter()
         .map(|d| (d.severity, d.code, d.span.line))
         .collect();
-    let lines = [15, 316, 322, 328, 369, 375, 381, 387, 393, 396];
-    let expected: Vec<_> = lines
-        .iter()
-        .map(|&line| (Severity::Warning, "malformed-emphasis", line))
-        .collect();
-    assert_eq!(found, expected);
+    assert_eq!(found, []);
 }
 
-/// The seed arrived with its emoji double-encoded: it still parses to the
-/// same plan, with one warning per damaged emoji.
+/// The seed arrived with its emoji double-encoded and the word "Interview"
+/// deleted about twenty times: it still parses to the same plan, with one
+/// warning per damaged emoji and one per place the lost word left a trace.
 #[test]
 fn the_raw_seed_parses_the_same_with_encoding_warnings() {
     let seed = roadmap::parse(
@@ -274,7 +276,29 @@ fn the_raw_seed_parses_the_same_with_encoding_warnings() {
             .map(|(id, ..)| id)
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(&seed), ids(&shipped()));
+    let restored: Vec<String> = ids(&shipped())
+        .iter()
+        .map(|id| id.replace("interview-", ""))
+        .collect();
+    assert_eq!(ids(&seed), restored);
+
+    // Where the seed has two spaces, or a bold label hollowed at one end, the
+    // shipped roadmap has the word back.
+    let shipped_lines: Vec<&str> = include_str!("../../../roadmap.md").lines().collect();
+    let mut traces: Vec<u32> = seed
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "missing-word" | "malformed-emphasis"))
+        .map(|d| d.span.line)
+        .collect();
+    traces.dedup();
+    // 21 of the 25 damaged lines: `-  readiness` reads as a list marker with
+    // extra spacing, and `Mock s` lost a word without leaving a double space.
+    assert_eq!(traces.len(), 21, "{traces:?}");
+    for line in traces {
+        let restored = shipped_lines[line as usize - 1];
+        assert!(restored.contains("nterview"), "line {line}: {restored}");
+    }
 }
 
 /// Every word of the source ends up somewhere in the model: nothing is
