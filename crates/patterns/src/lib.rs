@@ -55,3 +55,13 @@ pub mod autoscale;
 pub mod latency_budget;
 pub mod load_balancer;
 pub mod rate_limit;
+
+// Week 6: global caching, CDN edges, geo lookups, performance monitoring.
+// (modules are added below this line)
+pub mod coalesce;
+pub mod edge_cache;
+pub mod geohash;
+pub mod playbook;
+pub mod proximity;
+pub mod region_cache;
+pub mod slo;
