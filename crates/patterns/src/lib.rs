@@ -54,3 +54,18 @@ pub mod autoscale;
 pub mod latency_budget;
 pub mod load_balancer;
 pub mod rate_limit;
+
+// Week 7: security: authentication, the gateway, money that adds up.
+// (modules are added below this line)
+pub mod audit_chain;
+pub mod base64url;
+pub mod card_vault;
+pub mod cidr;
+pub mod jwt;
+pub mod ledger;
+pub mod mac;
+pub mod rbac;
+pub mod sql_query;
+pub mod totp;
+pub mod uri_path;
+pub mod waf;
