@@ -65,3 +65,17 @@ pub mod playbook;
 pub mod proximity;
 pub mod region_cache;
 pub mod slo;
+
+// Week 7: security: authentication, the gateway, money that adds up.
+pub mod audit_chain;
+pub mod base64url;
+pub mod card_vault;
+pub mod cidr;
+pub mod jwt;
+pub mod ledger;
+pub mod mac;
+pub mod rbac;
+pub mod sql_query;
+pub mod totp;
+pub mod uri_path;
+pub mod waf;
