@@ -54,3 +54,17 @@ pub mod autoscale;
 pub mod latency_budget;
 pub mod load_balancer;
 pub mod rate_limit;
+
+// Week 8: Kubernetes, CI/CD and infrastructure as code.
+// (modules are added below this line)
+pub mod availability;
+pub mod canary;
+pub mod disaster_recovery;
+pub mod disruption_budget;
+pub mod infra_plan;
+pub mod int_or_percent;
+pub mod mesh_retry;
+pub mod release_gate;
+pub mod rollout;
+pub mod schema_migration;
+pub mod topology_spread;
