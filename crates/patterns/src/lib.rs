@@ -64,6 +64,7 @@ pub mod disruption_budget;
 pub mod infra_plan;
 pub mod int_or_percent;
 pub mod mesh_retry;
+pub mod network_policy;
 pub mod release_gate;
 pub mod rollout;
 pub mod schema_migration;

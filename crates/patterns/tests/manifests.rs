@@ -196,3 +196,45 @@ fn the_mesh_retries_fit_the_route_timeout() {
     let retry_on = text(route, "retries/retryOn");
     assert!(!retry_on.split(',').any(|c| c == "5xx"), "{retry_on}");
 }
+
+#[test]
+fn the_payments_policy_admits_only_the_order_service() {
+    use coffee_patterns::network_policy::{Cluster, NetworkPolicy, Peer, Pod, Rule, Selector};
+    let np = manifest("payments-networkpolicy.yaml");
+    assert_eq!(text(&np, "kind"), "NetworkPolicy");
+    // Read the one label of each selector, and the shape of the peer.
+    let label = |v: &Value, path: &str| {
+        let map = at(v, path).as_mapping().expect("matchLabels is a map");
+        assert_eq!(map.len(), 1, "{path}");
+        let (k, v) = map.iter().next().unwrap();
+        (
+            k.as_str().unwrap().to_owned(),
+            v.as_str().unwrap().to_owned(),
+        )
+    };
+    let peers = at(&np, "spec/ingress/0/from").as_sequence().unwrap();
+    assert_eq!(peers.len(), 1, "one peer: namespace AND pod selector");
+    let (ns_key, ns_value) = label(&peers[0], "namespaceSelector/matchLabels");
+    let (pod_key, pod_value) = label(&peers[0], "podSelector/matchLabels");
+    let (sel_key, sel_value) = label(&np, "spec/podSelector/matchLabels");
+    let port = u16::try_from(number(&np, "spec/ingress/0/ports/0/port")).unwrap();
+
+    let mut cluster = Cluster::default();
+    cluster.namespace("shop", [("team", "shop")]);
+    cluster.namespace("payments", [("team", "payments")]);
+    cluster.add(NetworkPolicy::ingress(
+        text(&np, "metadata/namespace"),
+        Selector::of([(sel_key.as_str(), sel_value.as_str())]),
+        vec![Rule::new(
+            vec![Peer::PodsInNamespaces {
+                namespaces: Selector::of([(ns_key.as_str(), ns_value.as_str())]),
+                pods: Selector::of([(pod_key.as_str(), pod_value.as_str())]),
+            }],
+            vec![port],
+        )],
+    ));
+    let payments = Pod::new("payments", [("app", "payments")]);
+    assert!(cluster.allows(&Pod::new("shop", [("app", "orders")]), &payments, 8443));
+    assert!(!cluster.allows(&Pod::new("shop", [("app", "menu")]), &payments, 8443));
+    assert!(!cluster.allows(&Pod::new("shop", [("app", "orders")]), &payments, 22));
+}
