@@ -79,3 +79,17 @@ pub mod sql_query;
 pub mod totp;
 pub mod uri_path;
 pub mod waf;
+
+// Week 8: Kubernetes, CI/CD and infrastructure as code.
+pub mod availability;
+pub mod canary;
+pub mod disaster_recovery;
+pub mod disruption_budget;
+pub mod infra_plan;
+pub mod int_or_percent;
+pub mod mesh_retry;
+pub mod network_policy;
+pub mod release_gate;
+pub mod rollout;
+pub mod schema_migration;
+pub mod topology_spread;
