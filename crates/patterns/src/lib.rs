@@ -59,5 +59,9 @@ pub mod rate_limit;
 // (modules are added below this line)
 pub mod atomic_swap;
 pub mod blockchain;
+pub mod lock_service;
 pub mod merkle;
 pub mod provenance;
+pub mod quorum;
+pub mod raft;
+pub mod raft_sim;
