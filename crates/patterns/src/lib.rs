@@ -93,3 +93,13 @@ pub mod release_gate;
 pub mod rollout;
 pub mod schema_migration;
 pub mod topology_spread;
+
+// Week 9: consensus, ledgers and verifiable logs.
+pub mod atomic_swap;
+pub mod blockchain;
+pub mod lock_service;
+pub mod merkle;
+pub mod provenance;
+pub mod quorum;
+pub mod raft;
+pub mod raft_sim;
