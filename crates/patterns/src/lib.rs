@@ -54,3 +54,18 @@ pub mod autoscale;
 pub mod latency_budget;
 pub mod load_balancer;
 pub mod rate_limit;
+
+// Week 10: global scale, edge computing, global monitoring.
+// (modules are added below this line)
+pub mod courier_assignment;
+pub mod edge_crdt;
+pub mod edge_machine;
+pub mod hlc;
+pub mod outbox;
+pub mod predictive_alert;
+pub mod region_routing;
+pub mod remediation;
+pub mod road_eta;
+pub mod slo_aggregation;
+pub mod tail_sampling;
+pub mod trace_context;
