@@ -103,3 +103,17 @@ pub mod provenance;
 pub mod quorum;
 pub mod raft;
 pub mod raft_sim;
+
+// Week 10: global scale, edge computing, global monitoring.
+pub mod courier_assignment;
+pub mod edge_crdt;
+pub mod edge_machine;
+pub mod hlc;
+pub mod outbox;
+pub mod predictive_alert;
+pub mod region_routing;
+pub mod remediation;
+pub mod road_eta;
+pub mod slo_aggregation;
+pub mod tail_sampling;
+pub mod trace_context;
