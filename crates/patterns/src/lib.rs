@@ -67,6 +67,7 @@ pub mod region_cache;
 pub mod slo;
 
 // Week 7: security: authentication, the gateway, money that adds up.
+// (modules are added below this line)
 pub mod audit_chain;
 pub mod base64url;
 pub mod card_vault;
@@ -81,6 +82,7 @@ pub mod uri_path;
 pub mod waf;
 
 // Week 8: Kubernetes, CI/CD and infrastructure as code.
+// (modules are added below this line)
 pub mod availability;
 pub mod canary;
 pub mod disaster_recovery;
@@ -95,6 +97,7 @@ pub mod schema_migration;
 pub mod topology_spread;
 
 // Week 9: consensus, ledgers and verifiable logs.
+// (modules are added below this line)
 pub mod atomic_swap;
 pub mod blockchain;
 pub mod lock_service;
@@ -105,6 +108,7 @@ pub mod raft;
 pub mod raft_sim;
 
 // Week 10: global scale, edge computing, global monitoring.
+// (modules are added below this line)
 pub mod courier_assignment;
 pub mod edge_crdt;
 pub mod edge_machine;
