@@ -412,6 +412,21 @@ impl Renderer for HtmlHandlebars {
             fs::write(destination.join("CNAME"), format!("{cname}\n"))?;
         }
 
+        // The chapter list is read only by the toc templates, rendered above
+        // (toc.js, toc.html), and by the print and 404 pages below. Cloning
+        // it into every chapter's data made this loop quadratic in the
+        // number of chapters, so it is taken out for the loop and put back.
+        // (Patch carried by roadbook: vendor/mdbook-html/PATCH.md.)
+        // A theme whose page template still reads the list itself (an
+        // inline `{{#toc}}` sidebar, as in themes older than 0.5) keeps it.
+        let page_reads_chapters = [&theme.index, &theme.head, &theme.header]
+            .iter()
+            .any(|template| reads_chapter_list(template));
+        let chapters = if page_reads_chapters || keeps_chapter_data() {
+            None
+        } else {
+            data.remove("chapters")
+        };
         for (i, chapter_tree) in chapter_trees.iter().enumerate() {
             let previous = (i != 0).then(|| chapter_trees[i - 1].chapter);
             let next = (i != chapter_trees.len() - 1).then(|| chapter_trees[i + 1].chapter);
@@ -424,6 +439,9 @@ impl Renderer for HtmlHandlebars {
                 chapter_titles: &ctx.chapter_titles,
             };
             self.render_chapter(chapter_tree, previous, next, ctx)?;
+        }
+        if let Some(chapters) = chapters {
+            data.insert("chapters".to_owned(), chapters);
         }
 
         // Render 404 page
@@ -450,6 +468,27 @@ impl Renderer for HtmlHandlebars {
 
         Ok(())
     }
+}
+
+/// Whether the chapter loop keeps the full chapter list in every page's data,
+/// as mdBook 0.5.4 did: `MDBOOK_HTML_FULL_CHAPTER_DATA=1`, for tests that
+/// compare the patched output with the original (roadbook's
+/// `linear_page_stage` tests). Not part of the upstream proposal.
+fn keeps_chapter_data() -> bool {
+    std::env::var_os("MDBOOK_HTML_FULL_CHAPTER_DATA").is_some_and(|v| v == "1")
+}
+
+/// Whether a template reads the chapter list: an expression that calls the
+/// `toc` helper or names `chapters`.
+fn reads_chapter_list(template: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(template);
+    text.split("{{").skip(1).any(|rest| {
+        let expression = rest.split("}}").next().unwrap_or_default();
+        let mut words = expression
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == '@'))
+            .filter(|word| !word.is_empty());
+        words.clone().next() == Some("toc") || words.any(|word| word.ends_with("chapters"))
+    })
 }
 
 fn make_data(
