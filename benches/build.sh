@@ -6,8 +6,8 @@
 #   benches/build.sh            # 10 runs of each, interleaved
 #   RUNS=20 benches/build.sh
 #
-# Needs the plain mdBook CLI 0.5 (cached outside the repo):
-#   cargo install mdbook --version 0.5.4 --locked --root /work/.cache/mdbook
+# Needs the plain mdBook CLI 0.5 (kept in the ignored target/ folder):
+#   cargo install mdbook --version 0.5.4 --locked --root target/mdbook
 # and Python 3 for the synthetic roadmap. Set MDBOOK=/path/to/mdbook to use
 # another binary, ROADBOOK=/path/to/roadbook to skip `cargo build --release`.
 #
@@ -23,7 +23,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-10}
 WEEKS=${WEEKS:-100}
 
-MDBOOK=${MDBOOK:-/work/.cache/mdbook/bin/mdbook}
+MDBOOK=${MDBOOK:-$ROOT/target/mdbook/bin/mdbook}
 if [[ ! -x $MDBOOK ]]; then
     MDBOOK=$(command -v mdbook || true)
 fi
@@ -31,7 +31,7 @@ if [[ -z $MDBOOK ]] || ! "$MDBOOK" --version | grep -q '^mdbook v0\.5\.'; then
     cat >&2 <<'EOF'
 error: the plain mdBook 0.5 CLI is needed for the comparison
 help: install it outside the repository (several minutes of compiling):
-        cargo install mdbook --version 0.5.4 --locked --root /work/.cache/mdbook
+        cargo install mdbook --version 0.5.4 --locked --root target/mdbook
       or point MDBOOK at an mdbook 0.5 binary
 EOF
     exit 2

@@ -87,11 +87,36 @@ MILESTONES = [
 ]
 
 
+# Words a stable ID leaves out, and how many words it keeps: texts that agree
+# on their first ID_WORDS other words would get the same ID.
+STOP_WORDS = {"a", "an", "and", "by", "for", "from", "in", "into", "of", "on", "the", "to", "with"}
+ID_WORDS = 6
+
+
+def id_key(text: str) -> tuple[str, ...]:
+    """A key at least as coarse as the stable ID roadbook derives from `text`."""
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    return tuple(w for w in words if w not in STOP_WORDS)[:ID_WORDS]
+
+
 def week_block(rng: random.Random, number: int) -> list[str]:
-    """The lines of week `number`: heading, focus, three day blocks, deliverables."""
+    """The lines of week `number`: heading, focus, three day blocks, deliverables.
+
+    Every item's text is drawn again until no other item of the week would get
+    the same ID, so any number of weeks gives a roadmap without duplicate IDs.
+    """
     topics = rng.sample(TOPICS, 3)
     pairs = rng.sample([(v, c) for v in VERBS for c in CONCEPTS], 9)
     exercise_pairs = rng.sample([(c, d) for c in CONCEPTS for d in DOMAINS], 3)
+    taken: set[tuple[str, ...]] = set()
+
+    def unique(draw) -> str:
+        while True:
+            text = draw()
+            if id_key(text) not in taken:
+                taken.add(id_key(text))
+                return text
+
     lines = [
         f"#### Week {number}: {topics[0]} and {topics[1]}",
         f"**Focus**: {topics[0].lower()}, {topics[1].lower()} and {topics[2].lower()}",
@@ -100,12 +125,19 @@ def week_block(rng: random.Random, number: int) -> list[str]:
     for b, days in enumerate(["Monday-Tuesday", "Wednesday-Thursday", "Friday-Weekend"]):
         lines.append(f"**{days}: {topics[b]}**")
         for verb, concept in pairs[3 * b : 3 * b + 3]:
-            domain = rng.choice(DOMAINS)
-            lines.append(f"- [ ] {verb} {concept} in the {domain}")
+            text = unique(lambda: f"{verb} {concept} in the {rng.choice(DOMAINS)}")
+            lines.append(f"- [ ] {text}")
         label = "Practice" if b == 2 else "Exercise"
-        concept, domain = exercise_pairs[b]
-        text = rng.choice(EXERCISES).format(c=concept, d=domain)
-        lines.append(f"- [ ] **{label}**: {text[0].upper()}{text[1:]}")
+
+        def exercise() -> str:
+            concept, domain = exercise_pairs[b]
+            if id_key(rng.choice(EXERCISES).format(c=concept, d=domain)) in taken:
+                exercise_pairs[b] = rng.choice([(c, d) for c in CONCEPTS for d in DOMAINS])
+                concept, domain = exercise_pairs[b]
+            text = rng.choice(EXERCISES).format(c=concept, d=domain)
+            return text[0].upper() + text[1:]
+
+        lines.append(f"- [ ] **{label}**: {unique(exercise)}")
         lines.append("")
     lines.append("**Deliverables**:")
     for template, (concept, domain) in zip(rng.sample(DELIVERABLES, 3), exercise_pairs):
