@@ -294,8 +294,11 @@ impl<C: Clock> EdgeCache<C> {
                 _ => Err(OriginFailed(code)),
             };
         }
+        let body = match &response {
+            OriginResponse::Ok { body, .. } => Some(body.clone()),
+            _ => None,
+        };
         self.store(path, response, now);
-        let body = self.entries.get(path).and_then(|e| e.body.clone());
         Ok(Served {
             body,
             status: Status::Miss,
@@ -486,9 +489,14 @@ mod tests {
         clock.advance(secs(30));
         edge.get("/shops/999999", origin).unwrap();
         assert_eq!(calls.get(), 2, "the negative entry expired");
-        edge.get("/cart", origin).unwrap();
-        edge.get("/cart", origin).unwrap();
-        assert_eq!(calls.get(), 4);
+        for _ in 0..2 {
+            let cart = edge.get("/cart", origin).unwrap();
+            assert_eq!(
+                (cart.body.as_deref(), cart.status),
+                (Some("yours"), Status::Miss)
+            );
+        }
+        assert_eq!(calls.get(), 4, "no-store: every request reaches the origin");
     }
 
     #[test]

@@ -365,7 +365,8 @@ mod tests {
             .iter()
             .map(|r| slo.detection_time(r, 1.0).unwrap().as_secs_f64() / 60.0)
             .collect();
-        // 0.864 min, 2.16 min, 4.32 min (Workbook table 5-8's "time to detect").
+        // 0.864 min, 2.16 min, 4.32 min: the Workbook's detection times for
+        // a 100% error rate.
         for (got, want) in outage.iter().zip([0.864, 2.16, 4.32]) {
             assert!((got - want).abs() < 1e-9, "{got} vs {want}");
         }
