@@ -2,6 +2,7 @@
 //! into mdbook-driver, the HTML comes out in the build folder, swapped in
 //! whole so that a failed build leaves the previous one untouched.
 
+use std::cell::Cell;
 use std::path::Path;
 #[cfg(test)]
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use crate::config::Config;
 use crate::pages::Page;
 
 mod emit;
+mod generated_text;
 mod preprocess;
 mod progress;
 
@@ -46,12 +48,35 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
     })?;
     let staging = Staging::next_to(&dest)?;
     let book = load(config, pages, staging.path())?;
-    book.build().with_context(|| {
+    let errors_before = MDBOOK_ERRORS.get();
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| book.build()));
+    let failed = || {
         format!(
             "mdBook could not build the book of {}",
             config.root.display()
         )
-    })?;
+    };
+    match built {
+        Ok(result) => result.with_context(failed)?,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            return Err(anyhow::anyhow!("mdBook failed: {message}")).with_context(failed);
+        }
+    }
+    // mdBook reports some failures (a missing `{{#include}}` file) only as
+    // messages and builds on: they fail the build all the same.
+    let errors = MDBOOK_ERRORS.get() - errors_before;
+    if errors > 0 {
+        anyhow::bail!(
+            "mdBook reported {errors} error{} (above): {} was left as it was",
+            if errors == 1 { "" } else { "s" },
+            options.dest.display()
+        );
+    }
     if let Some(dir) = &options.emit_sources {
         let dir = std::path::absolute(dir)
             .with_context(|| format!("cannot resolve the sources folder {}", dir.display()))?;
@@ -88,7 +113,14 @@ fn load(config: &Config, pages: Vec<Page>, build_dir: &Path) -> Result<MDBook> {
         format!("preprocessor.{}.before", preprocess::NAME),
         ["links", "index"],
     )?;
-    md_config.set("preprocessor.mermaid.after", [preprocess::NAME, "links"])?;
+    md_config.set(
+        format!("preprocessor.{}.after", generated_text::NAME),
+        ["links"],
+    )?;
+    md_config.set(
+        "preprocessor.mermaid.after",
+        [preprocess::NAME, "links", generated_text::NAME],
+    )?;
 
     let summary = config.src.join("SUMMARY.md");
     let mut book = if summary.exists() {
@@ -109,6 +141,7 @@ fn load(config: &Config, pages: Vec<Page>, build_dir: &Path) -> Result<MDBook> {
     })?;
 
     let edit_source = preprocess::relative_to(&config.src, &config.roadmap_path());
+    book.with_preprocessor(generated_text::GeneratedText::new(&pages));
     book.with_preprocessor(preprocess::RoadbookPreprocessor::new(
         pages,
         config.src.clone(),
@@ -135,7 +168,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
+            .prefix(&format!(".{name}.building-{}-", std::process::id()))
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
         Ok(Staging { dir })
@@ -191,7 +224,13 @@ fn forward_mdbook_messages(quiet: bool) {
     });
 }
 
-/// `warning: mdBook: …`, like our own messages.
+thread_local! {
+    /// How many errors mdBook has reported on this thread (mdBook builds on
+    /// the thread that calls it).
+    static MDBOOK_ERRORS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// `warning: mdBook: …`, like our own messages; counts the errors.
 struct MdbookLine;
 
 impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for MdbookLine
@@ -206,7 +245,10 @@ where
         event: &tracing::Event<'_>,
     ) -> std::fmt::Result {
         let level = match *event.metadata().level() {
-            tracing::Level::ERROR => "error",
+            tracing::Level::ERROR => {
+                MDBOOK_ERRORS.set(MDBOOK_ERRORS.get() + 1);
+                "error"
+            }
             tracing::Level::WARN => "warning",
             _ => "note",
         };

@@ -115,7 +115,7 @@ pub(crate) struct SearchArgs {
     pub(crate) query: Vec<String>,
 
     /// Only results about these weeks (`3` or `3-4`).
-    #[arg(long, value_name = "N|N-M")]
+    #[arg(long, value_name = "N|N-M", value_parser = week_range)]
     pub(crate) week: Option<String>,
 
     /// Only results of this kind (week, exercise, task, milestone, metric,
@@ -123,8 +123,13 @@ pub(crate) struct SearchArgs {
     #[arg(long)]
     pub(crate) kind: Option<String>,
 
-    /// How many results to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// How many results to show (1 to 10000).
+    #[arg(
+        long,
+        short = 'n',
+        default_value_t = 10,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_LIMIT)
+    )]
     pub(crate) limit: usize,
 
     /// Print results as a JSON array, best first.
@@ -157,4 +162,15 @@ pub(crate) enum Format {
     /// GitHub workflow commands (`::error file=…`), for annotations on a
     /// pull request.
     Github,
+}
+
+/// The most results `search --limit` shows.
+const MAX_LIMIT: u64 = roadbook_search::MAX_LIMIT as u64;
+
+/// `--week`: checked when the arguments are read, so a bad value is a usage
+/// error like any other.
+fn week_range(text: &str) -> Result<String, String> {
+    roadbook_search::parse_week_range(text)
+        .map(|_| text.to_owned())
+        .map_err(|err| err.to_string())
 }

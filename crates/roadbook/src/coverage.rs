@@ -130,33 +130,42 @@ pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, V
                         by_page.remove(item.id.as_str()),
                     ));
                 } else if item.hands_on.is_none() {
-                    let modules = pages_covering(&coverage.items, &item.id);
                     coverage
                         .tasks
                         .entry(week.number)
                         .or_default()
-                        .push((item.id.clone(), modules));
+                        .push((item.id.clone(), BTreeSet::new()));
                 }
             }
         }
     }
-    // Tasks are listed before their week's later hands-on items: look again
-    // now that every page is known.
+    // Tasks are listed before their week's later hands-on items: fill them
+    // in once every page is known, from one index (linear in the pages).
+    let covering = pages_covering(&coverage.items);
     for tasks in coverage.tasks.values_mut() {
         for (id, modules) in tasks.iter_mut() {
-            *modules = pages_covering(&coverage.items, id);
+            if let Some(found) = covering.get(id.as_str()) {
+                modules.clone_from(found);
+            }
         }
     }
     (coverage, diagnostics)
 }
 
-fn pages_covering(items: &[(String, u32, Option<PageCoverage>)], task: &str) -> BTreeSet<String> {
-    items
-        .iter()
-        .filter_map(|(_, _, page)| page.as_ref())
-        .filter(|page| page.tasks.contains(task))
-        .flat_map(|page| page.modules.iter().cloned())
-        .collect()
+/// Task ID → the modules of every page that links to the task as implemented.
+fn pages_covering(
+    items: &[(String, u32, Option<PageCoverage>)],
+) -> BTreeMap<&str, BTreeSet<String>> {
+    let mut covering: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for page in items.iter().filter_map(|(_, _, page)| page.as_ref()) {
+        for task in &page.tasks {
+            covering
+                .entry(task.as_str())
+                .or_default()
+                .extend(page.modules.iter().cloned());
+        }
+    }
+    covering
 }
 
 /// Links to week pages with a fragment (`../weeks/week-01.md#ID`): the

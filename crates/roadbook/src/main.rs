@@ -8,11 +8,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod book;
+mod build_stamp;
 mod cli;
 mod cmd;
 mod config;
 mod coverage;
+mod escape;
+mod excerpt;
+mod leftovers;
 mod links;
+mod page_hazards;
 mod pages;
 mod project;
 mod report;

@@ -395,7 +395,7 @@ fn generated(path: &str, title: &str, markdown: String) -> Page {
     Page {
         path: path.to_owned(),
         title: title.to_owned(),
-        source: PageSource::Generated(markdown),
+        source: PageSource::Generated(crate::escape::links(&markdown)),
         children: Vec::new(),
         appendix: None,
     }
@@ -433,6 +433,7 @@ fn strip_icon(text: &str) -> &str {
 /// roadmap text is shown as text, not interpreted.
 fn inline_html(markdown: &str) -> String {
     use pulldown_cmark::Event;
+    let markdown = crate::escape::links(markdown);
     let events = pulldown_cmark::Parser::new(markdown.trim()).map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
         other => other,
@@ -557,7 +558,7 @@ impl Views<'_> {
             title: section.title.clone(),
             hashes: "#".repeat(usize::from(section.level.clamp(2, 6))),
             line: section.span.line,
-            markdown: section.markdown.clone(),
+            markdown: crate::escape::markdown(&section.markdown),
         }
     }
 
@@ -617,7 +618,11 @@ impl Views<'_> {
                     needs_page: false,
                 })
                 .collect(),
-            notes: week.notes.clone(),
+            notes: week
+                .notes
+                .iter()
+                .map(|n| crate::escape::markdown(n))
+                .collect(),
         }
     }
 

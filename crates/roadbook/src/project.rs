@@ -38,7 +38,7 @@ impl Project {
             .with_context(|| format!("cannot read the roadmap {}", roadmap_path.display()))?;
         let parsed = roadmap::parse_bytes(&bytes, &roadmap_name);
         let mut sources = Sources::default();
-        sources.add(&roadmap_name, String::from_utf8_lossy(&bytes));
+        sources.add_bytes(&roadmap_name, &bytes);
 
         let exercise_pages = list_exercise_pages(&config)?;
         let missing = match config.roadbook.missing_exercise_page {
@@ -67,6 +67,7 @@ impl Project {
             .collect();
         let (coverage, page_diagnostics) = crate::coverage::measure(&parsed.roadmap, &pages);
         diagnostics.extend(page_diagnostics);
+        let hazards = crate::page_hazards::check(&config)?;
         let mut exercise_titles = std::collections::BTreeMap::new();
         for ((id, path), text) in exercise_pages.iter().zip(texts) {
             let title = text
@@ -75,6 +76,12 @@ impl Project {
                 .map_or_else(|| id.clone(), |title| title.trim().to_owned());
             exercise_titles.insert(id.clone(), title);
             sources.add(path, text);
+        }
+        for finding in hazards {
+            diagnostics.extend(finding.diagnostics);
+            if !exercise_pages.iter().any(|(_, path)| *path == finding.path) {
+                sources.add(&finding.path, finding.text);
+            }
         }
         Ok(Project {
             config,

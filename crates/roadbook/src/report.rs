@@ -11,6 +11,7 @@ use codespan_reporting::term::{self, Config as TermConfig, termcolor};
 use roadmap::{Diagnostic, Severity};
 
 use crate::cli::Format;
+use crate::excerpt::{Excerpt, Excerpts, Lines};
 
 /// The text of every file a diagnostic may point into, by its path
 /// relative to the book root.
@@ -18,13 +19,94 @@ use crate::cli::Format;
 pub(crate) struct Sources {
     files: SimpleFiles<String, String>,
     ids: BTreeMap<String, usize>,
+    /// The lines of each file, by id.
+    lines: Vec<Lines>,
+    /// For files decoded lossily: the offsets of the file on disk.
+    disk: BTreeMap<String, roadmap::DiskOffsets>,
 }
 
 impl Sources {
     /// Registers the text of `name`.
     pub(crate) fn add(&mut self, name: &str, text: impl Into<String>) {
-        let id = self.files.add(name.to_owned(), text.into());
+        let text = text.into();
+        self.lines.push(Lines::of(&text));
+        let id = self.files.add(name.to_owned(), text);
         self.ids.insert(name.to_owned(), id);
+    }
+
+    /// Registers `name` read as `bytes`: its text decoded lossily, and the
+    /// offsets on disk that JSON output reports.
+    pub(crate) fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
+        self.add(name, String::from_utf8_lossy(bytes));
+        let offsets = roadmap::DiskOffsets::of(bytes);
+        if offsets != roadmap::DiskOffsets::default() {
+            self.disk.insert(name.to_owned(), offsets);
+        }
+    }
+
+    /// `diagnostic` with its byte offsets moved to the file on disk.
+    fn on_disk(&self, diagnostic: &Diagnostic) -> Diagnostic {
+        let mut diagnostic = diagnostic.clone();
+        let moved = |file: &str, span: &mut roadmap::Span| {
+            if let Some(offsets) = self.disk.get(file) {
+                span.start = offsets.to_disk(span.start);
+                span.end = offsets.to_disk(span.end);
+            }
+        };
+        moved(&diagnostic.file, &mut diagnostic.span);
+        for related in &mut diagnostic.related {
+            moved(&related.file, &mut related.span);
+        }
+        diagnostic
+    }
+
+    /// Writes `diagnostic` as codespan-reporting shows it, through an
+    /// excerpt when its lines are long or end in lone CRs.
+    fn emit(
+        &self,
+        writer: &mut dyn term::WriteStyle,
+        config: &TermConfig,
+        diagnostic: &Diagnostic,
+    ) -> std::result::Result<(), codespan_reporting::files::Error> {
+        let report = to_report(diagnostic, self);
+        let needs = report.labels.iter().any(|label| {
+            let text = self.files.get(label.file_id).map(|f| f.source().as_str());
+            text.is_ok_and(|text| {
+                self.lines[label.file_id].need_excerpt(text, std::slice::from_ref(&label.range))
+            })
+        });
+        if !needs {
+            return term::emit_to_write_style(writer, config, &self.files, &report);
+        }
+        let mut files: Vec<usize> = report.labels.iter().map(|l| l.file_id).collect();
+        files.sort_unstable();
+        files.dedup();
+        let mut excerpts = Excerpts::default();
+        for &id in &files {
+            let file = self.files.get(id)?;
+            let ranges: Vec<_> = report
+                .labels
+                .iter()
+                .filter(|l| l.file_id == id)
+                .map(|l| l.range.clone())
+                .collect();
+            excerpts.files.push(Excerpt::new(
+                file.name(),
+                file.source(),
+                &self.lines[id],
+                &ranges,
+            ));
+        }
+        let mut report = report;
+        for label in &mut report.labels {
+            let at = files.binary_search(&label.file_id).expect("listed above");
+            let lines = &self.lines[label.file_id];
+            let excerpt = &excerpts.files[at];
+            label.range =
+                excerpt.map(lines, label.range.start)..excerpt.map(lines, label.range.end);
+            label.file_id = at;
+        }
+        term::emit_to_write_style(writer, config, &excerpts, &report)
     }
 }
 
@@ -63,12 +145,7 @@ pub(crate) fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Forma
             let config = TermConfig::default();
             for diagnostic in diagnostics {
                 match sources.ids.get(&diagnostic.file) {
-                    Some(_) => term::emit_to_write_style(
-                        &mut stderr,
-                        &config,
-                        &sources.files,
-                        &to_report(diagnostic, sources),
-                    )?,
+                    Some(_) => sources.emit(&mut stderr, &config, diagnostic)?,
                     None => write!(stderr, "{}", plain(diagnostic))?,
                 }
             }
@@ -79,7 +156,8 @@ pub(crate) fn print(diagnostics: &[Diagnostic], sources: &Sources, format: Forma
         }
         Format::Json => {
             let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, diagnostics)?;
+            let on_disk: Vec<Diagnostic> = diagnostics.iter().map(|d| sources.on_disk(d)).collect();
+            serde_json::to_writer_pretty(&mut stdout, &on_disk)?;
             writeln!(stdout)?;
         }
         Format::Github => {
@@ -145,13 +223,11 @@ pub(crate) fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
         if sources.ids.contains_key(&diagnostic.file) {
-            term::emit_to_string(
-                &mut out,
-                &config,
-                &sources.files,
-                &to_report(diagnostic, sources),
-            )
-            .expect("spans come from these sources");
+            let mut buffer = termcolor::NoColor::new(Vec::new());
+            sources
+                .emit(&mut buffer, &config, diagnostic)
+                .expect("spans come from these sources");
+            out.push_str(&String::from_utf8(buffer.into_inner()).expect("UTF-8 text"));
         } else {
             out.push_str(&plain(diagnostic));
         }

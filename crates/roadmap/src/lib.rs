@@ -7,9 +7,11 @@ mod changes;
 mod diagnostic;
 mod encoding;
 mod exercises;
+mod hazards;
 mod id;
 mod missing_word;
 mod model;
+mod offsets;
 mod parse;
 mod weeks;
 
@@ -17,8 +19,10 @@ pub use changes::check_id_changes;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use encoding::{Mojibake, find_mojibake, first_invalid_utf8};
 pub use exercises::{check_exercise_pages, closest, needing_pages};
+pub use hazards::{MAX_NESTING, is_safe_link, too_deep, unsafe_links};
 pub use id::{is_valid as is_valid_id, slug};
 pub use model::*;
+pub use offsets::DiskOffsets;
 pub use weeks::{duration_named, weeks_named};
 
 /// A parsed roadmap and every problem found while parsing it.

@@ -698,11 +698,18 @@ impl<'a> Parser<'a> {
             At::Intro(i) => return append(&mut self.roadmap.introduction[i], range.start, &text),
             At::Prose(i) => i,
             At::Start => {
+                // Text before any heading that names a part: a nameless
+                // section of the part we are in (the introduction, or the
+                // plan when a part heading came first and an empty title
+                // heading reset us to the start).
                 self.section("", 0, self.span(range.clone()));
-                let At::Intro(i) = self.at else {
-                    unreachable!("section() in the introduction")
-                };
-                return append(&mut self.roadmap.introduction[i], range.start, &text);
+                match self.at {
+                    At::Intro(i) => {
+                        return append(&mut self.roadmap.introduction[i], range.start, &text);
+                    }
+                    At::Prose(i) => i,
+                    _ => unreachable!("section() opens an introduction or prose section"),
+                }
             }
             At::Loose | At::Milestones | At::Metrics | At::Track | At::Certification => {
                 let (title, level) = match self.at {
@@ -756,6 +763,8 @@ impl<'a> Parser<'a> {
     }
 
     fn finish(mut self) -> Parsed {
+        self.diagnostics
+            .extend(crate::hazards::check(self.source, self.file, &self.lines));
         self.assign_section_ids();
         self.check_weeks();
         self.check_ids();
@@ -1040,7 +1049,9 @@ fn entry(
 fn append(section: &mut Section, _start: usize, text: &str) {
     if !section.markdown.is_empty() {
         let list = |s: &str| s.trim_start().starts_with(['-', '*', '+']);
-        let last_line = section.markdown.lines().last().unwrap_or_default();
+        // The last line only: `lines().last()` would walk the whole section
+        // on every append.
+        let last_line = section.markdown.rsplit('\n').next().unwrap_or_default();
         section.markdown.push_str(if list(last_line) && list(text) {
             "\n"
         } else {
@@ -1056,10 +1067,14 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end at LF, CRLF or a lone CR, as CommonMark says.
     pub(crate) fn new(source: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let bytes = source.as_bytes();
+        let ends = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
+        let starts = std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect();
         Self { starts }
     }
 

@@ -26,6 +26,7 @@
 
 mod extract;
 mod indexer;
+mod integrity;
 mod query;
 pub mod render;
 mod rust_items;
@@ -36,6 +37,7 @@ pub use extract::{Block, PageInfo, Record, Unit, extract_page, find_heading_line
 pub use indexer::{
     BuildReport, IndexBuild, Sources, build_index, collect_records, index_exists, week_of_id,
 };
+pub use integrity::Damaged;
 pub use query::{Clause, ParsedQuery};
 pub use rust_items::scan_file;
 pub use schema::{MANIFEST, Manifest, SCHEMA_VERSION};
@@ -56,6 +58,9 @@ pub const KINDS: &[&str] = &[
     "prose",
     "code",
 ];
+
+/// The most results one search returns.
+pub const MAX_LIMIT: usize = 10_000;
 
 /// Parses a `--week` value: `3` or `3-4`.
 ///

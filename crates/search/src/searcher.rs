@@ -71,6 +71,8 @@ pub enum OpenError {
         /// The schema version it has.
         found: u32,
     },
+    /// The index's files are damaged.
+    Damaged(crate::integrity::Damaged),
     /// The index is there but unreadable.
     Broken {
         /// The index folder.
@@ -94,6 +96,7 @@ impl std::fmt::Display for OpenError {
                  {SCHEMA_VERSION}): run `roadbook build`",
                 path.display()
             ),
+            OpenError::Damaged(damaged) => write!(f, "{damaged}"),
             OpenError::Broken { path, cause } => write!(
                 f,
                 "cannot read the search index at {} ({cause:#}): run `roadbook build`",
@@ -223,6 +226,10 @@ impl SearchIndex {
     /// [`OpenError::Missing`] when there is none, [`OpenError::Stale`] when
     /// it has another schema version, [`OpenError::Broken`] otherwise.
     pub fn open(dir: &Path) -> Result<SearchIndex, OpenError> {
+        crate::integrity::contain(dir, || Self::open_checked(dir)).map_err(OpenError::Damaged)?
+    }
+
+    fn open_checked(dir: &Path) -> Result<SearchIndex, OpenError> {
         if !dir.join(MANIFEST).is_file() {
             return Err(OpenError::Missing(dir.to_path_buf()));
         }
@@ -238,6 +245,7 @@ impl SearchIndex {
             });
         }
         let index = Index::open_in_dir(dir).map_err(|e| broken(e.into()))?;
+        crate::integrity::check(&index, dir).map_err(OpenError::Damaged)?;
         let fields = Fields::of(&index.schema()).map_err(broken)?;
         let reader = index
             .reader_builder()
@@ -282,8 +290,12 @@ impl SearchIndex {
     ///
     /// When the index cannot be read.
     pub fn search(&self, query: &str, filters: &Filters, limit: usize) -> Result<Vec<Hit>> {
+        crate::integrity::contain(&self.dir, || self.search_unguarded(query, filters, limit))?
+    }
+
+    fn search_unguarded(&self, query: &str, filters: &Filters, limit: usize) -> Result<Vec<Hit>> {
         let parsed = ParsedQuery::parse(query);
-        let limit = limit.max(1);
+        let limit = limit.clamp(1, crate::MAX_LIMIT);
         let Some(exact) = self.build_query(&parsed, query, filters, false)? else {
             return Ok(Vec::new());
         };
@@ -696,6 +708,10 @@ impl SearchIndex {
     ///
     /// When the index cannot be read.
     pub fn lookup(&self, id: &str) -> Result<Option<Entry>> {
+        crate::integrity::contain(&self.dir, || self.lookup_unguarded(id))?
+    }
+
+    fn lookup_unguarded(&self, id: &str) -> Result<Option<Entry>> {
         let f = &self.fields;
         let query = BooleanQuery::new(vec![
             (
@@ -806,6 +822,10 @@ impl SearchIndex {
     ///
     /// When the index cannot be read.
     pub fn suggest(&self, id: &str, n: usize) -> Result<Vec<String>> {
+        crate::integrity::contain(&self.dir, || self.suggest_unguarded(id, n))?
+    }
+
+    fn suggest_unguarded(&self, id: &str, n: usize) -> Result<Vec<String>> {
         let wanted = id.to_lowercase();
         let mut scored: Vec<(f64, String)> = Vec::new();
         let mut seen = HashSet::new();

@@ -413,3 +413,58 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn flipped_bytes_in_any_index_file_are_reported_as_damage_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("idx");
+    build_index(&sources(&fixture()), &dest).unwrap();
+    let files: Vec<PathBuf> = std::fs::read_dir(&dest)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x != "json" && x != "md" && x != "lock")
+        })
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 16))
+        .collect();
+    assert!(files.len() >= 4, "{files:?}");
+    for file in &files {
+        let pristine = std::fs::read(file).unwrap();
+        // At the start, in the middle, and in the footer of the file.
+        for at in [0, pristine.len() / 2, pristine.len().saturating_sub(3)] {
+            let mut bytes = pristine.clone();
+            bytes[at] ^= 0xFF;
+            std::fs::write(file, &bytes).unwrap();
+            let outcome = std::panic::catch_unwind(|| {
+                SearchIndex::open(&dest)
+                    .map_err(|e| e.to_string())
+                    .and_then(|index| {
+                        index
+                            .search("circuit breaker", &Filters::default(), 10)
+                            .map_err(|e| e.to_string())
+                    })
+            });
+            let Ok(result) = outcome else {
+                panic!("{} with byte {at} flipped panicked", file.display());
+            };
+            let err = result.expect_err(&format!(
+                "{} byte {at}: damage went unnoticed",
+                file.display()
+            ));
+            assert!(err.contains("is damaged"), "{err}");
+            assert!(err.ends_with("run `roadbook build`"), "{err}");
+        }
+        std::fs::write(file, &pristine).unwrap();
+    }
+    assert!(SearchIndex::open(&dest).is_ok(), "restored");
+}
+
+#[test]
+fn a_search_limit_beyond_the_maximum_is_capped_not_allocated() {
+    let (_dir, index) = index();
+    let hits = index
+        .search("circuit", &Filters::default(), usize::MAX)
+        .unwrap();
+    assert!(!hits.is_empty() && hits.len() <= roadbook_search::MAX_LIMIT);
+}

@@ -44,9 +44,10 @@ impl RoadbookPreprocessor {
     ) -> Result<Chapter> {
         let path = PathBuf::from(&page.path);
         let mut chapter = match &page.source {
-            PageSource::Generated(content) => {
-                let mut chapter =
-                    Chapter::new(&page.title, content.clone(), &path, parents.to_vec());
+            PageSource::Generated(_) => {
+                // The text comes after mdBook's `links` has run (roadmap
+                // text is data): see `generated_text.rs`.
+                let mut chapter = Chapter::new(&page.title, String::new(), &path, parents.to_vec());
                 chapter.source_path = self.generated_source.clone();
                 chapter
             }

@@ -99,6 +99,9 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .map(|dir| config.root.join(dir)),
         quiet: progress.is_quiet(),
     };
+    // Folders left by builds that were killed go first.
+    crate::leftovers::remove(&dest);
+    crate::leftovers::remove(&config.search_index_path());
     // The search index starts on the reference code while mdBook runs.
     let index = super::search::start_index(config, &dest);
     progress.stage(
@@ -125,6 +128,11 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         },
         || super::search::finish_index(config, index),
     )?;
+    // Both are in place: mark them as one build (the index first, so that
+    // a build killed before this point leaves them disagreeing).
+    let stamp = crate::build_stamp::of_book(&dest)?;
+    crate::build_stamp::write(&index_dir, &stamp)?;
+    crate::build_stamp::write(&dest, &stamp)?;
 
     Ok(Outcome::Built)
 }

@@ -53,6 +53,14 @@ pub(crate) fn run(root: &Path, args: &SearchArgs) -> Result<ExitCode> {
 pub(crate) fn open_index(config: &Config) -> Result<SearchIndex> {
     let dir = config.search_index_path();
     let index = SearchIndex::open(&display_path(&dir))?;
+    if crate::build_stamp::disagree(&config.build_dir, &dir) {
+        eprintln!(
+            "warning: the search index is stale: {} and {} come from different builds; run \
+             `roadbook build`",
+            display_path(&dir).display(),
+            display_path(&config.build_dir).display()
+        );
+    }
     if let Some(built) = index.built_at()
         && let Some(changed) = newer_source(config, built)
     {

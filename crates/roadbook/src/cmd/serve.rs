@@ -199,6 +199,22 @@ fn is_hidden(path: &Path, dir: &Path) -> bool {
 
 /// Answers one HTTP request from the built book in `dest`.
 fn respond(request: tiny_http::Request, dest: &Path, version: &AtomicU64) {
+    // A static book is only read (tiny_http leaves a HEAD answer's body out).
+    if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        let mut response = reply(
+            405,
+            "text/plain; charset=utf-8",
+            b"method not allowed: the book is read with GET or HEAD\n".to_vec(),
+        );
+        if let Ok(allow) = tiny_http::Header::from_bytes("Allow", "GET, HEAD") {
+            response.add_header(allow);
+        }
+        let _ = request.respond(response);
+        return;
+    }
     let url = request.url().to_owned();
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let response = if path == VERSION_PATH {
