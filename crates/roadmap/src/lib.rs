@@ -8,8 +8,10 @@ mod diagnostic;
 mod encoding;
 mod exercises;
 mod id;
+mod kind;
 mod model;
 mod parse;
+mod units;
 mod weeks;
 
 pub use changes::check_id_changes;
@@ -17,6 +19,7 @@ pub use diagnostic::{Diagnostic, Related, Severity};
 pub use encoding::{Mojibake, find_mojibake, first_invalid_utf8};
 pub use exercises::{check_exercise_pages, closest, needing_pages};
 pub use id::{is_valid as is_valid_id, slug};
+pub use kind::Kind;
 pub use model::*;
 pub use weeks::{duration_named, weeks_named};
 
