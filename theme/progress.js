@@ -8,7 +8,9 @@
 // kept under the page path and their position. An element
 // `<span data-progress-summary>` shows "done/total done" for the page; with a
 // value (`data-progress-summary="w01"`) it counts only IDs starting with it.
-// No network, works from file://; without localStorage it still ticks.
+// A box ticked in the HTML (`- [x]` in the roadmap) starts ticked; only a
+// learner's change from that is stored. No network, works from file://;
+// without localStorage it still ticks.
 (() => {
     'use strict';
 
@@ -24,16 +26,23 @@
         }
     })();
 
-    const load = (id) => storage !== null && storage.getItem(PREFIX + id) === 'done';
-    const save = (id, done) => {
+    // A box ticked in the roadmap (`- [x]`) starts ticked: `initial` is its
+    // state in the HTML. Only a state that differs from it is stored ('done'
+    // or 'open'), so editing the roadmap moves every learner who has not
+    // touched the box.
+    const load = (id, initial) => {
+        const saved = storage === null ? null : storage.getItem(PREFIX + id);
+        return saved === null ? initial : saved === 'done';
+    };
+    const save = (id, done, initial) => {
         if (storage === null) {
             return;
         }
         try {
-            if (done) {
-                storage.setItem(PREFIX + id, 'done');
-            } else {
+            if (done === initial) {
                 storage.removeItem(PREFIX + id);
+            } else {
+                storage.setItem(PREFIX + id, done ? 'done' : 'open');
             }
         } catch (e) {
             // Quota or privacy mode: the tick still shows on this page.
@@ -67,7 +76,7 @@
         box.disabled = false;
         box.removeAttribute('disabled');
         box.classList.add('roadbook-progress');
-        box.checked = load(id);
+        box.checked = load(id, box.defaultChecked);
         box.dataset.progressKey = id;
         boxes.push(box);
     }
@@ -90,7 +99,7 @@
                     other.checked = box.checked;
                 }
             }
-            save(box.dataset.progressKey, box.checked);
+            save(box.dataset.progressKey, box.checked, box.defaultChecked);
             summarise();
         });
     }
@@ -101,7 +110,7 @@
             return;
         }
         for (const box of boxes) {
-            box.checked = load(box.dataset.progressKey);
+            box.checked = load(box.dataset.progressKey, box.defaultChecked);
         }
         summarise();
     });

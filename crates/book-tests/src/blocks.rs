@@ -1,5 +1,5 @@
 //! The Rust code blocks of a Markdown page: where they are, how the book verifies each one
-//! (doctest, excerpt of a compiled file, or ignored) and which `coffee_patterns` modules they use.
+//! (doctest, excerpt of a compiled file, or ignored) and which modules of the reference crates they use.
 
 use std::ops::Range;
 
@@ -127,15 +127,25 @@ pub struct RustBlock {
     pub info: String,
     /// How it is verified.
     pub kind: BlockKind,
-    /// The `coffee_patterns` modules it uses, sorted: the paths `coffee_patterns::M` of a
-    /// doctest, the file `crates/patterns/src/M.rs` of an excerpt.
+    /// The modules of the reference crates it uses, sorted: the paths `CRATE::M` of a doctest,
+    /// the file `SRC/M.rs` of an excerpt (for each [`CodeCrate`] the caller names).
     pub modules: Vec<String>,
 }
 
+/// A crate of reference code, as far as the classifier needs it: how code names it and where
+/// its sources are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeCrate {
+    /// The crate's name in Rust paths (`my_patterns`).
+    pub name: String,
+    /// Its source folder as excerpt paths end in it (`crates/patterns/src`), `/`-separated.
+    pub src: String,
+}
+
 /// Lists the Rust blocks of a Markdown page with how each is verified, as written (directives
-/// not expanded).
+/// not expanded), with the modules of `crates` each uses.
 #[must_use]
-pub fn rust_blocks(markdown: &str) -> Vec<RustBlock> {
+pub fn rust_blocks(markdown: &str, crates: &[CodeCrate]) -> Vec<RustBlock> {
     code_blocks(markdown)
         .into_iter()
         .filter_map(|block| {
@@ -145,8 +155,20 @@ pub fn rust_blocks(markdown: &str) -> Vec<RustBlock> {
             }
             let kind = classify(&info, &block.code);
             let modules = match &kind {
-                BlockKind::Excerpt { path, .. } => excerpt_module(path).into_iter().collect(),
-                BlockKind::Doctest | BlockKind::Ignored => used_modules(&block.code),
+                BlockKind::Excerpt { path, .. } => crates
+                    .iter()
+                    .find_map(|c| excerpt_module(path, &c.src))
+                    .into_iter()
+                    .collect(),
+                BlockKind::Doctest | BlockKind::Ignored => {
+                    let mut modules: Vec<String> = crates
+                        .iter()
+                        .flat_map(|c| used_modules(&block.code, &c.name))
+                        .collect();
+                    modules.sort();
+                    modules.dedup();
+                    modules
+                }
             };
             Some(RustBlock {
                 line: block.line,
@@ -190,26 +212,30 @@ fn is_crate_source(path: &str) -> bool {
         && parts.next().is_some_and(|f| !f.is_empty())
 }
 
-/// The module of `crates/patterns/src/M.rs` or `crates/patterns/src/M/…`.
-fn excerpt_module(path: &str) -> Option<String> {
-    let (_, inside) = path.split_once("crates/patterns/src/")?;
+/// The module of `SRC/M.rs` or `SRC/M/…`, for the source folder `src`.
+fn excerpt_module(path: &str, src: &str) -> Option<String> {
+    let folder = format!("{}/", src.trim_end_matches('/'));
+    let at = path.find(&folder)?;
+    if at > 0 && !path[..at].ends_with('/') {
+        return None;
+    }
+    let inside = &path[at + folder.len()..];
     let first = inside.split('/').next()?;
     let module = first.strip_suffix(".rs").unwrap_or(first);
     (!matches!(module, "lib" | "main") && !module.is_empty()).then(|| module.to_owned())
 }
 
-/// The modules named by `coffee_patterns::M` paths in `code`, including
-/// `use coffee_patterns::{a, b::C}` groups; sorted, without repeats.
+/// The modules named by `CRATE::M` paths in `code` (`krate` is the crate's name), including
+/// `use CRATE::{a, b::C}` groups; sorted, without repeats.
 #[must_use]
-pub fn used_modules(code: &str) -> Vec<String> {
-    const CRATE: &str = "coffee_patterns";
+pub fn used_modules(code: &str, krate: &str) -> Vec<String> {
     let mut modules = Vec::new();
-    for (at, _) in code.match_indices(CRATE) {
+    for (at, _) in code.match_indices(krate) {
         let before = code[..at].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             continue;
         }
-        let Some(rest) = code[at + CRATE.len()..].trim_start().strip_prefix("::") else {
+        let Some(rest) = code[at + krate.len()..].trim_start().strip_prefix("::") else {
             continue;
         };
         let rest = rest.trim_start();
@@ -255,9 +281,17 @@ fn module_ident(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The reference crate of the examples below.
+    fn patterns() -> Vec<CodeCrate> {
+        vec![CodeCrate {
+            name: "demo_patterns".into(),
+            src: "crates/patterns/src".into(),
+        }]
+    }
+
     #[track_caller]
     fn kinds(markdown: &str) -> Vec<(usize, BlockKind)> {
-        rust_blocks(markdown)
+        rust_blocks(markdown, &patterns())
             .into_iter()
             .map(|b| (b.line, b.kind))
             .collect()
@@ -328,9 +362,22 @@ let _unused = 1;
                 (22, BlockKind::Doctest),
             ]
         );
-        let modules: Vec<_> = rust_blocks(page).into_iter().map(|b| b.modules).collect();
+        let modules: Vec<_> = rust_blocks(page, &patterns())
+            .into_iter()
+            .map(|b| b.modules)
+            .collect();
         assert_eq!(modules[1], ["retry"]);
         assert_eq!(modules[2], ["cache"]);
+        // Without a reference crate the same blocks use no module.
+        assert!(rust_blocks(page, &[]).iter().all(|b| b.modules.is_empty()));
+        let elsewhere = [CodeCrate {
+            name: "other".into(),
+            src: "other/src".into(),
+        }];
+        assert!(
+            rust_blocks(page, &elsewhere)[1].modules.is_empty(),
+            "an excerpt of another crate's folder uses none of its modules"
+        );
     }
 
     #[test]
@@ -366,12 +413,16 @@ let _unused = 1;
     #[test]
     fn modules_are_read_from_paths_and_use_groups() {
         let code = "\
-# use coffee_patterns::clock::{Clock, ManualClock};
-use coffee_patterns::{retry::{Backoff, Jitter}, rng, Order};
-let slot = coffee_patterns::cluster::key_slot(\"{user}\");
-let not_ours = my_coffee_patterns::x::y;
-use coffee_patterns::*;
+# use demo_patterns::clock::{Clock, ManualClock};
+use demo_patterns::{retry::{Backoff, Jitter}, rng, Order};
+let slot = demo_patterns::cluster::key_slot(\"{user}\");
+let not_ours = my_demo_patterns::x::y;
+use demo_patterns::*;
 ";
-        assert_eq!(used_modules(code), ["clock", "cluster", "retry", "rng"]);
+        assert_eq!(
+            used_modules(code, "demo_patterns"),
+            ["clock", "cluster", "retry", "rng"]
+        );
+        assert_eq!(used_modules(code, "my_demo_patterns"), ["x"]);
     }
 }

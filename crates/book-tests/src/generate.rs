@@ -61,7 +61,7 @@ pub fn page_doctests(
     let mut errors = Vec::new();
     let mut files_read = Vec::new();
     let mut excerpt_lines = BTreeSet::new();
-    for block in rust_blocks(source) {
+    for block in rust_blocks(source, &[]) {
         if let BlockKind::Excerpt { path, selection } = &block.kind {
             excerpt_lines.insert(block.line);
             let target = normalize(&base.join(path));

@@ -1,5 +1,5 @@
-//! Compiles and runs every Rust code block of the book's Markdown as a doctest against
-//! `coffee_patterns`, and tells which blocks are doctests, excerpts or ignored.
+//! Compiles and runs every Rust code block of the book's Markdown as a doctest against the
+//! book's reference crates (this crate's dev-dependencies), and tells which blocks are doctests, excerpts or ignored.
 //!
 //! `build.rs` walks `src/` of the workspace (and this crate's `fixtures/`), expands mdBook's
 //! include directives the way mdBook does ([`include`]), checks that every excerpt
@@ -15,7 +15,7 @@ pub mod blocks;
 pub mod generate;
 pub mod include;
 
-pub use blocks::{BlockKind, RustBlock, rust_blocks};
+pub use blocks::{BlockKind, CodeCrate, RustBlock, rust_blocks};
 
 #[cfg(doctest)]
 include!(concat!(env!("OUT_DIR"), "/doctests.rs"));

@@ -18,7 +18,7 @@ fn exercise_pages() -> Vec<(String, Vec<book_tests::RustBlock>)> {
         .map(|path| {
             let text = fs::read_to_string(&path).unwrap();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, rust_blocks(&text))
+            (name, rust_blocks(&text, &[]))
         })
         .collect();
     pages.sort_by(|a, b| a.0.cmp(&b.0));

@@ -17,8 +17,8 @@ use crate::config::Config;
 use crate::pages::Page;
 
 mod emit;
-mod generated_text;
-mod preprocess;
+pub(crate) mod generated_text;
+pub(crate) mod preprocess;
 mod progress;
 
 pub(crate) use progress::Progress;
@@ -32,6 +32,9 @@ pub(crate) struct BuildOptions {
     pub(crate) emit_sources: Option<std::path::PathBuf>,
     /// Print nothing but errors.
     pub(crate) quiet: bool,
+    /// Folders copied into the book before it is swapped in: (folder, path
+    /// inside the book), e.g. the API reference under `api/`.
+    pub(crate) add: Vec<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 /// Builds the book with `pages` as its generated part into `options.dest`.
@@ -85,6 +88,9 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
             .with_context(|| format!("cannot write the book's sources to {}", dir.display()))?;
         sources.replace(&dir)?;
     }
+    for (from, inside) in &options.add {
+        crate::api_docs::copy_dir(from, &staging.path().join(inside))?;
+    }
     staging.replace(&dest)
 }
 
@@ -102,6 +108,12 @@ fn load(config: &Config, pages: Vec<Page>, build_dir: &Path) -> Result<MDBook> {
         .update_from_env()
         .context("mdBook cannot read its MDBOOK_* environment variables")?;
     md_config.build.build_dir = build_dir.to_path_buf();
+    if let Some(html) = md_config.html_config() {
+        let listed = html.additional_js.iter().chain(&html.additional_css);
+        for path in crate::assets::provide_theme(&config.root, listed.map(|p| p.as_path()))? {
+            tracing::warn!("{path} was missing: wrote roadbook's built-in copy");
+        }
+    }
     // Registering a preprocessor under the name of a `[preprocessor.NAME]`
     // table replaces the command mdBook would run for it, in the place the
     // table's `before`/`after` give it (mdbook-driver keeps them in an
@@ -356,6 +368,7 @@ optional = true
             dest: dest.to_path_buf(),
             emit_sources: None,
             quiet: true,
+            add: Vec::new(),
         }
     }
 

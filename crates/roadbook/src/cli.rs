@@ -28,7 +28,8 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Build the book into book/ and the search index into search-index/.
+    /// Build the book into book/ (with the reference crates' rustdoc under
+    /// book/api/) and the search index into search-index/.
     Build(BuildArgs),
     /// Check the roadmap and the pages without writing anything; the
     /// pull-request gate.
@@ -41,6 +42,24 @@ pub(crate) enum Command {
     Search(SearchArgs),
     /// Print an exercise, week or item in the terminal.
     Show(ShowArgs),
+    /// Write a new book to start from: book.toml, a sample roadmap, pages,
+    /// theme, a diagram and GitHub workflows. Never overwrites a book.
+    Init(InitArgs),
+}
+
+/// Options of `roadbook init`.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The folder to write the book to (created if missing); relative to
+    /// --root.
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+
+    /// Also write a reference crate (a Cargo workspace with one tested
+    /// module) that the exercise page runs, the search indexes and the API
+    /// reference documents.
+    #[arg(long)]
+    pub(crate) with_code: bool,
 }
 
 /// Options of `roadbook build`.
@@ -60,6 +79,11 @@ pub(crate) struct BuildArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
+
+    /// Leave out the API reference of the reference crates (no `cargo doc`,
+    /// and the exercise pages get no API links).
+    #[arg(long)]
+    pub(crate) no_api_docs: bool,
 }
 
 /// Options of `roadbook check`.
@@ -118,8 +142,9 @@ pub(crate) struct SearchArgs {
     #[arg(long, value_name = "N|N-M", value_parser = week_range)]
     pub(crate) week: Option<String>,
 
-    /// Only results of this kind (week, exercise, task, milestone, metric,
-    /// track, certification, prose, code).
+    /// Only results of this kind (week, block, task, exercise, hands-on,
+    /// deliverable, milestone, metric, track, certification, phase, prose,
+    /// code).
     #[arg(long)]
     pub(crate) kind: Option<String>,
 

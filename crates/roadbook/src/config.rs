@@ -35,8 +35,52 @@ pub(crate) struct RoadbookConfig {
     /// Where the Mermaid sources live, relative to the book root.
     pub(crate) diagrams: PathBuf,
     /// A folder of page templates replacing the built-in ones of the same
-    /// name (`week.md.tera`, …), relative to the book root.
+    /// name (`week.md.tera`, …), relative to the book root (default
+    /// `templates`; a missing folder means the built-in ones).
     pub(crate) templates: Option<PathBuf>,
+    /// The crates of reference code the exercise pages verify
+    /// (`[[preprocessor.roadbook.reference]]`); none means a book without
+    /// code: no code search results, no API links.
+    pub(crate) reference: Vec<ReferenceCrate>,
+    /// Where `build` puts the reference crates' rustdoc, relative to the
+    /// build folder.
+    pub(crate) api_docs: PathBuf,
+}
+
+/// One crate of reference code: `[[preprocessor.roadbook.reference]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(crate) struct ReferenceCrate {
+    /// The Cargo package name (`my-patterns`); `cargo doc -p` takes it.
+    pub(crate) package: String,
+    /// Its source folder, relative to the book root (`crates/patterns/src`):
+    /// indexed by the search, and how an excerpt's module is recognised.
+    pub(crate) src: PathBuf,
+    /// The crate's name in Rust paths, when it is not the package name with
+    /// `-` replaced by `_`.
+    #[serde(default)]
+    pub(crate) crate_name: Option<String>,
+    /// Modules nearly every example uses (an injected clock, seeded
+    /// randomness): not what a page is about, left out of its coverage.
+    #[serde(default)]
+    pub(crate) support_modules: Vec<String>,
+}
+
+impl ReferenceCrate {
+    /// The name Rust code uses for the crate (`my_patterns`).
+    pub(crate) fn crate_name(&self) -> String {
+        self.crate_name
+            .clone()
+            .unwrap_or_else(|| self.package.replace('-', "_"))
+    }
+
+    /// The crate as the block classifier of `book_tests` sees it.
+    pub(crate) fn code_crate(&self) -> book_tests::CodeCrate {
+        book_tests::CodeCrate {
+            name: self.crate_name(),
+            src: self.src.to_string_lossy().replace('\\', "/"),
+        }
+    }
 }
 
 impl Default for RoadbookConfig {
@@ -48,7 +92,9 @@ impl Default for RoadbookConfig {
             missing_exercise_page: Level::Error,
             search_index: PathBuf::from("search-index"),
             diagrams: PathBuf::from("diagrams"),
-            templates: None,
+            templates: Some(PathBuf::from("templates")),
+            reference: Vec::new(),
+            api_docs: PathBuf::from("api"),
         }
     }
 }
@@ -154,6 +200,25 @@ impl Config {
         self.root.join(&self.roadbook.search_index)
     }
 
+    /// The reference crates as the block classifier sees them.
+    pub(crate) fn code_crates(&self) -> Vec<book_tests::CodeCrate> {
+        self.roadbook
+            .reference
+            .iter()
+            .map(ReferenceCrate::code_crate)
+            .collect()
+    }
+
+    /// The modules of the reference crates that say nothing about a page.
+    pub(crate) fn support_modules(&self) -> Vec<&str> {
+        self.roadbook
+            .reference
+            .iter()
+            .flat_map(|c| &c.support_modules)
+            .map(String::as_str)
+            .collect()
+    }
+
     /// The folder of exercise pages, absolute.
     pub(crate) fn exercises_dir(&self) -> PathBuf {
         self.src.join("exercises")
@@ -199,6 +264,33 @@ mod tests {
             config.edit_url("roadmap.md", Some(7)).as_deref(),
             Some("https://example.org/r/edit/main/roadmap.md#L7")
         );
+    }
+
+    #[test]
+    fn reads_the_reference_crates() {
+        let config = Config::from_toml(
+            Path::new("/b"),
+            r#"
+            [preprocessor.roadbook]
+            [[preprocessor.roadbook.reference]]
+            package = "my-patterns"
+            src = "crates/mine/src"
+            support-modules = ["clock"]
+            [[preprocessor.roadbook.reference]]
+            package = "other"
+            crate-name = "renamed"
+            src = "other/src"
+            "#,
+        )
+        .unwrap();
+        let crates = config.code_crates();
+        assert_eq!(crates[0].name, "my_patterns");
+        assert_eq!(crates[0].src, "crates/mine/src");
+        assert_eq!(crates[1].name, "renamed");
+        assert_eq!(config.support_modules(), ["clock"]);
+        assert_eq!(config.roadbook.api_docs, Path::new("api"));
+        let none = Config::from_toml(Path::new("/b"), "").unwrap();
+        assert!(none.code_crates().is_empty());
     }
 
     #[test]

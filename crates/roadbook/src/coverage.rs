@@ -5,12 +5,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use book_tests::{BlockKind, rust_blocks};
+use book_tests::{BlockKind, CodeCrate, rust_blocks};
 use roadmap::{Diagnostic, Roadmap, Span};
 
-/// Modules every example uses for injected time and randomness; they are
-/// not what a page is about.
-const SUPPORT: &[&str] = &["clock", "rng"];
+/// The reference code the pages are measured against (book.toml's
+/// `[[preprocessor.roadbook.reference]]`).
+#[derive(Debug, Default)]
+pub(crate) struct Reference<'a> {
+    /// The crates whose modules a page can use.
+    pub(crate) crates: &'a [CodeCrate],
+    /// Modules nearly every example uses: not what a page is about.
+    pub(crate) support: &'a [&'a str],
+}
 
 /// An exercise page as coverage sees it.
 pub(crate) struct PageText<'a> {
@@ -51,20 +57,17 @@ pub(crate) struct Coverage {
 /// Measures `pages` against `roadmap`; problems (an `ignore`d block on an
 /// exercise page, a page with nothing verified, a link to a task that does
 /// not exist) come back as diagnostics.
-pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, Vec<Diagnostic>) {
+pub(crate) fn measure(
+    roadmap: &Roadmap,
+    pages: &[PageText<'_>],
+    reference: &Reference<'_>,
+) -> (Coverage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let task_ids: BTreeSet<&str> = roadmap
-        .phases
-        .iter()
-        .flat_map(|p| &p.weeks)
-        .flat_map(|w| &w.blocks)
-        .flat_map(|b| &b.items)
-        .map(|i| i.id.as_str())
-        .collect();
+    let task_ids: BTreeSet<&str> = roadmap.items().map(|(_, i)| i.id.as_str()).collect();
     let mut by_page: BTreeMap<&str, PageCoverage> = BTreeMap::new();
     for page in pages {
         let mut coverage = PageCoverage::default();
-        for block in rust_blocks(page.text) {
+        for block in rust_blocks(page.text, reference.crates) {
             match block.kind {
                 BlockKind::Doctest => coverage.doctests += 1,
                 BlockKind::Excerpt { .. } => coverage.excerpts += 1,
@@ -73,7 +76,7 @@ pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, V
                     diagnostics.push(
                         Diagnostic::error("ignored-block", page.path, line_span(page.text, block.line), "an exercise page shows a Rust block that is not compiled")
                             .with_label("marked `ignore`")
-                            .with_help("make it a doctest that runs against coffee-patterns, or show an anchored excerpt of a tested module"),
+                            .with_help("make it a doctest that runs against the reference code, or show an anchored excerpt of a tested module"),
                     );
                 }
             }
@@ -81,10 +84,11 @@ pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, V
                 block
                     .modules
                     .into_iter()
-                    .filter(|m| !SUPPORT.contains(&m.as_str())),
+                    .filter(|m| !reference.support.contains(&m.as_str())),
             );
         }
-        if coverage.doctests == 0 {
+        // A book without reference code has no example to run.
+        if coverage.doctests == 0 && !reference.crates.is_empty() {
             diagnostics.push(
                 Diagnostic::warning(
                     "unverified-page",
@@ -92,7 +96,9 @@ pub(crate) fn measure(roadmap: &Roadmap, pages: &[PageText<'_>]) -> (Coverage, V
                     line_span(page.text, 1),
                     "this exercise page runs no example",
                 )
-                .with_help("add a ```rust block that asserts the behaviour with coffee_patterns"),
+                .with_help(
+                    "add a ```rust block that asserts the behaviour with the reference code",
+                ),
             );
         }
         for (line, range, target) in task_links(page.text) {
@@ -314,13 +320,21 @@ mod tests {
             path: "src/exercises/w01-design-failure-recovery.md",
             text,
         }];
-        let (coverage, diagnostics) = measure(&parsed.roadmap, &pages);
+        let crates = [CodeCrate {
+            name: "demo_patterns".into(),
+            src: "crates/patterns/src".into(),
+        }];
+        let reference = Reference {
+            crates: &crates,
+            support: &["clock"],
+        };
+        let (coverage, diagnostics) = measure(&parsed.roadmap, &pages, &reference);
         (coverage, diagnostics.iter().map(|d| d.code).collect())
     }
 
     #[test]
     fn a_page_covers_its_item_and_the_tasks_it_links() {
-        let page = "# Recovery\n\n```rust,noplayground\n{{#include ../../crates/patterns/src/circuit_breaker.rs:state}}\n```\n\n```rust\nuse coffee_patterns::retry::Backoff;\n```\n\n- [Implement circuit breaker](../weeks/week-01.md#w01-implement-circuit-breaker)\n";
+        let page = "# Recovery\n\n```rust,noplayground\n{{#include ../../crates/patterns/src/circuit_breaker.rs:state}}\n```\n\n```rust\nuse demo_patterns::{clock::Manual, retry::Backoff};\n```\n\n- [Implement circuit breaker](../weeks/week-01.md#w01-implement-circuit-breaker)\n";
         let (coverage, codes) = measure_page(page);
         assert_eq!(codes, Vec::<&str>::new());
         let page = coverage.items[0].2.as_ref().unwrap();

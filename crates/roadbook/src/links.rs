@@ -15,10 +15,7 @@ use roadmap::{Diagnostic, Span};
 use scraper::{ElementRef, Html, Selector};
 
 use crate::config::Config;
-use crate::project::Project;
-
-/// Where the rustdoc of the reference crate is published in the site.
-const API_DIR: &str = "api/";
+use crate::project::{Project, relative};
 
 /// What the link check found.
 #[derive(Debug, Default)]
@@ -34,8 +31,6 @@ pub(crate) struct LinkReport {
     pub(crate) pages: usize,
     /// How many local links were resolved.
     pub(crate) local_links: usize,
-    /// Links into the API reference, not checked because it is not built.
-    pub(crate) unbuilt_api_links: usize,
 }
 
 /// Checks the links of `project`'s built book and adds what it found to the
@@ -61,12 +56,6 @@ impl LinkReport {
             for (url, count) in &self.external {
                 out.push_str(&format!("  {url} ({count}×)\n"));
             }
-        }
-        if self.unbuilt_api_links > 0 {
-            out.push_str(&format!(
-                "not checked: {} links into {API_DIR}, which is not built (run .ci/api-docs after the build)\n",
-                self.unbuilt_api_links
-            ));
         }
         out.push_str(&format!(
             "checked links: {} pages, {} local links, {} broken, {} external URLs\n",
@@ -118,16 +107,6 @@ pub(crate) fn check(config: &Config) -> Result<LinkReport> {
             };
             report.local_links += 1;
             let Err(problem) = target else { continue };
-            if let Problem::MissingFile(path) = &problem
-                && path.starts_with(API_DIR)
-                && !out.join(API_DIR).is_dir()
-            {
-                // The API reference is added after the build (.ci/api-docs).
-                if page_path != PRINT_PAGE {
-                    report.unbuilt_api_links += 1;
-                }
-                continue;
-            }
             let label = problem.label();
             let repeated = !labels.insert(label.clone());
             if page_path == PRINT_PAGE
@@ -169,13 +148,6 @@ const PRINT_PAGE: &str = "print.html";
 /// The build folder as written in diagnostics (`book`).
 fn out_name(config: &Config) -> String {
     relative(&config.root, &config.build_dir)
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// The built output: every file, and what each HTML page holds.

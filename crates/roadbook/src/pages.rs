@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
-use roadmap::{Label, Roadmap, Section, Span, WeekEffect};
+use roadmap::{Kind, Roadmap, Section, Span, UnitKind, WeekEffect};
 use serde::Serialize;
 use tera::Tera;
 
@@ -49,6 +49,9 @@ pub(crate) struct Inputs {
     pub(crate) diagrams: BTreeMap<String, String>,
     /// The reference modules each exercise page verifies, by page ID.
     pub(crate) modules: BTreeMap<String, Vec<String>>,
+    /// The API reference built into this book, if any: the exercise pages
+    /// link to its module pages.
+    pub(crate) api: Option<crate::api_docs::ApiLinks>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -192,6 +195,9 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     let mut overview_prose = prose(roadmap::Part::Introduction);
     overview_prose.extend(prose(roadmap::Part::Plan));
     context.insert("prose", &overview_prose);
+    let unit = roadmap.weeks().next().map_or(UnitKind::Week, |w| w.unit);
+    context.insert("units_title", &units_title(unit));
+    context.insert("unit_name", unit.name());
     pages.push(generated(
         "overview.md",
         if title.is_empty() { "Overview" } else { title },
@@ -224,8 +230,8 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                 &inputs.diagrams.get(&format!("week-{:02}", week.number)),
             );
             let mut week_page = generated(
-                &week_path(week.number),
-                &format!("Week {}: {}", week.number, week.title),
+                &unit_path(week),
+                &week_view.heading,
                 render("week.md.tera", &context)?,
             );
             for item in week.blocks.iter().flat_map(|b| &b.items) {
@@ -235,10 +241,12 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                         title: title.clone(),
                         source: PageSource::Written,
                         children: Vec::new(),
-                        appendix: inputs
-                            .modules
-                            .get(&item.id)
-                            .map(|modules| api_links(modules)),
+                        appendix: inputs.api.as_ref().and_then(|api| {
+                            inputs
+                                .modules
+                                .get(&item.id)
+                                .and_then(|modules| api.section(modules))
+                        }),
                     });
                 }
             }
@@ -363,20 +371,16 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     }
 
     let mut context = tera::Context::new();
-    let weeks: Vec<WeekView> = roadmap
-        .phases
-        .iter()
-        .flat_map(|p| &p.weeks)
-        .map(|w| views.week(w))
-        .collect();
+    let weeks: Vec<WeekView> = roadmap.weeks().map(|w| views.week(w)).collect();
     let hands_on: Vec<serde_json::Value> = weeks
         .iter()
         .map(|w| {
             let items: Vec<&ItemView> = w.blocks.iter().flat_map(|b| &b.items).filter(|i| i.label.is_some()).collect();
-            serde_json::json!({ "number": w.number, "number_padded": w.number_padded, "title": w.title, "id": w.id, "items": items })
+            serde_json::json!({ "number": w.number, "number_padded": w.number_padded, "title": w.title, "heading": w.heading, "name_in_text": w.name_in_text, "html_path": w.html_path, "id": w.id, "items": items })
         })
         .collect();
     context.insert("weeks", &hands_on);
+    context.insert("unit_name", unit.name());
     let needing = roadmap::needing_pages(roadmap).count();
     let written = roadmap::needing_pages(roadmap)
         .filter(|i| inputs.exercises.contains_key(&i.id))
@@ -401,22 +405,25 @@ fn generated(path: &str, title: &str, markdown: String) -> Page {
     }
 }
 
-/// The "API reference" section added to an exercise page: a link to the
-/// rustdoc page of each reference module it uses (published under `api/`).
-fn api_links(modules: &[String]) -> String {
-    let mut out =
-        String::from("## API reference\n\nThe rustdoc of the modules this page uses:\n\n");
-    for module in modules {
-        out.push_str(&format!(
-            "- [`coffee_patterns::{module}`](../api/coffee_patterns/{module}/index.html)\n"
-        ));
-    }
-    out
-}
-
 /// Where week `number`'s page lives, relative to `src/`.
 pub(crate) fn week_path(number: u32) -> String {
     format!("weeks/week-{number:02}.md")
+}
+
+/// Where a unit's page lives, relative to `src/`: a week's under `weeks/`
+/// by number, another unit's under its kind's folder by ID
+/// (`days/day-1-3.md`).
+pub(crate) fn unit_path(week: &roadmap::Week) -> String {
+    match week.unit {
+        UnitKind::Week => week_path(week.number),
+        unit => format!("{}s/{}.md", unit.name(), week.id),
+    }
+}
+
+/// The plural, capitalised, as a heading (`Weeks`, `Days`).
+fn units_title(unit: UnitKind) -> String {
+    let name = unit.name();
+    format!("{}{}s", name[..1].to_uppercase(), &name[1..])
 }
 
 /// A heading without its leading emoji.
@@ -462,6 +469,12 @@ struct PhaseView {
     id: String,
     heading: String,
     weeks_range: String,
+    /// What the phase spans, for its page (`Weeks 1-2`, `3 versions`).
+    range_text: String,
+    /// What the phase spans, for the overview's table.
+    range_cell: String,
+    /// The heading of its list of units (`Weeks`).
+    units_title: String,
     line: u32,
     edit_url: Option<String>,
     weeks: Vec<WeekView>,
@@ -473,6 +486,17 @@ struct WeekView {
     number: u32,
     number_padded: String,
     title: String,
+    /// The unit's name (`Week 3`, `Day 1-3`).
+    name: String,
+    /// The unit's name inside a sentence (`week 3`, `Day 1-3`).
+    name_in_text: String,
+    /// Its page's title (`Week 3: Title`, `Version 1.1`).
+    heading: String,
+    /// Its page, relative to `src/` (`weeks/week-03.md`).
+    path: String,
+    /// Its built page, relative to the book root.
+    html_path: String,
+    time_frame: Option<String>,
     focus: Option<String>,
     line: u32,
     edit_url: Option<String>,
@@ -486,6 +510,8 @@ struct BlockView {
     id: String,
     days: String,
     topic: String,
+    /// `days: topic`, or whichever of them there is.
+    heading: String,
     line: u32,
     items: Vec<ItemView>,
 }
@@ -563,20 +589,40 @@ impl Views<'_> {
     }
 
     fn phase(&self, phase: &roadmap::Phase) -> PhaseView {
-        let heading = match &phase.icon {
-            Some(icon) => format!(
-                "{icon} Weeks {}-{}: {}",
-                phase.first_week, phase.last_week, phase.title
-            ),
-            None => format!(
+        let unit = phase.weeks.first().map_or(UnitKind::Week, |w| w.unit);
+        let title = match unit {
+            UnitKind::Week => format!(
                 "Weeks {}-{}: {}",
                 phase.first_week, phase.last_week, phase.title
             ),
+            _ => phase.title.clone(),
+        };
+        let heading = match &phase.icon {
+            Some(icon) => format!("{icon} {title}"),
+            None => title,
+        };
+        let weeks_range = weeks_range(&[phase.first_week, phase.last_week]);
+        let (range_text, range_cell) = match unit {
+            UnitKind::Week => (format!("Weeks {weeks_range}"), weeks_range.clone()),
+            unit => {
+                let count = phase.weeks.len();
+                let plural = if count == 1 { "" } else { "s" };
+                let labels: Vec<&str> = phase.weeks.iter().map(|w| w.label.as_str()).collect();
+                let cell = match labels.as_slice() {
+                    [] => String::new(),
+                    [one] => (*one).to_owned(),
+                    [first, .., last] => format!("{first} – {last}"),
+                };
+                (format!("{count} {}{plural}", unit.name()), cell)
+            }
         };
         PhaseView {
             id: phase.id.clone(),
             heading,
-            weeks_range: weeks_range(&[phase.first_week, phase.last_week]),
+            weeks_range,
+            range_text,
+            range_cell,
+            units_title: units_title(unit),
             line: phase.span.line,
             edit_url: self.edit(phase.span),
             weeks: phase.weeks.iter().map(|w| self.week(w)).collect(),
@@ -584,11 +630,32 @@ impl Views<'_> {
     }
 
     fn week(&self, week: &roadmap::Week) -> WeekView {
+        let name = if week.label.is_empty() {
+            format!("Week {}", week.number)
+        } else {
+            week.label.clone()
+        };
+        let name_in_text = match week.unit {
+            UnitKind::Week => format!("week {}", week.number),
+            _ => name.clone(),
+        };
+        let heading = if week.title.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}: {}", week.title)
+        };
+        let path = unit_path(week);
         WeekView {
             id: week.id.clone(),
             number: week.number,
             number_padded: format!("{:02}", week.number),
             title: week.title.clone(),
+            name,
+            name_in_text,
+            heading,
+            html_path: path.replace(".md", ".html"),
+            path,
+            time_frame: week.time_frame.clone(),
             focus: week.focus.as_deref().map(inline_html),
             line: week.span.line,
             edit_url: self.edit(week.span),
@@ -599,6 +666,12 @@ impl Views<'_> {
                     id: b.id.clone(),
                     days: b.days.clone(),
                     topic: b.topic.clone(),
+                    heading: match (b.days.is_empty(), b.topic.is_empty()) {
+                        (false, false) => format!("{}: {}", b.days, b.topic),
+                        (false, true) => b.days.clone(),
+                        (true, false) => b.topic.clone(),
+                        (true, true) => "Items".to_owned(),
+                    },
                     line: b.span.line,
                     items: b.items.iter().map(|i| self.item(i)).collect(),
                 })
@@ -608,7 +681,7 @@ impl Views<'_> {
                 .iter()
                 .map(|d| ItemView {
                     id: d.id.clone(),
-                    kind: "deliverable",
+                    kind: Kind::Deliverable.as_str(),
                     html: inline_html(&d.text),
                     label: None,
                     checked: false,
@@ -633,11 +706,7 @@ impl Views<'_> {
             .is_some_and(|h| h.label.needs_exercise_page());
         ItemView {
             id: item.id.clone(),
-            kind: match &item.hands_on {
-                Some(h) if h.label == Label::Exercise || h.label == Label::Practice => "exercise",
-                Some(_) => "hands-on",
-                None => "task",
-            },
+            kind: Kind::of_item(item.hands_on.as_ref()).as_str(),
             html: inline_html(&item.text),
             label: item.hands_on.as_ref().map(|h| h.label_text.clone()),
             checked: item.checked,
@@ -698,12 +767,7 @@ impl Views<'_> {
     }
 
     fn track(&self, track: &roadmap::Track, roadmap: &Roadmap) -> serde_json::Value {
-        let weeks: Vec<u32> = roadmap
-            .phases
-            .iter()
-            .flat_map(|p| &p.weeks)
-            .map(|w| w.number)
-            .collect();
+        let weeks: Vec<u32> = roadmap.weeks().map(|w| w.number).collect();
         let grid: Vec<CellView> = weeks
             .iter()
             .map(|&number| {
@@ -818,6 +882,7 @@ mod tests {
                 .collect(),
             diagrams: BTreeMap::new(),
             modules: BTreeMap::new(),
+            api: None,
         };
         generate(&parsed.roadmap, &config(), &inputs).unwrap()
     }

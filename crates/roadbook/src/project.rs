@@ -65,7 +65,14 @@ impl Project {
             .zip(&texts)
             .map(|((id, path), text)| PageText { id, path, text })
             .collect();
-        let (coverage, page_diagnostics) = crate::coverage::measure(&parsed.roadmap, &pages);
+        let crates = config.code_crates();
+        let support = config.support_modules();
+        let reference = crate::coverage::Reference {
+            crates: &crates,
+            support: &support,
+        };
+        let (coverage, page_diagnostics) =
+            crate::coverage::measure(&parsed.roadmap, &pages, &reference);
         diagnostics.extend(page_diagnostics);
         let hazards = crate::page_hazards::check(&config)?;
         let mut exercise_titles = std::collections::BTreeMap::new();

@@ -280,7 +280,8 @@ fn an_index_older_than_the_roadmap_warns() {
 /// built by `roadbook build` into a temporary copy.
 fn real_book() -> tempfile::TempDir {
     let dir = common::shipped_book();
-    let out = roadbook(dir.path(), &["-q", "build"]);
+    // The search does not need the API reference (no `cargo doc` of the copy).
+    let out = roadbook(dir.path(), &["-q", "build", "--no-api-docs"]);
     assert!(
         out.status.success(),
         "roadbook build failed:\n{}",
@@ -341,6 +342,18 @@ fn relevance_on_the_real_book() {
             .unwrap()
             .starts_with("exercises/w01-design-failure-recovery-payment-service.html")
     );
+
+    // Every kind the pages write is a kind `--kind` takes: the shipped
+    // roadmap's mock interviews are `hands-on` items.
+    let out = roadbook(
+        book.path(),
+        &["search", "mock", "--kind", "hands-on", "--json", "-n", "3"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty(), "no hands-on results");
+    assert!(hits.iter().all(|h| h["kind"] == "hands-on"), "{hits:#?}");
 
     // `roadbook search … | head`: the reader goes away early; no error.
     let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))

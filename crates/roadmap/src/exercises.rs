@@ -6,17 +6,11 @@ use crate::{Diagnostic, Item, Roadmap, Severity, Span};
 
 /// The hands-on items of `roadmap` that need an exercise page, in order.
 pub fn needing_pages(roadmap: &Roadmap) -> impl Iterator<Item = &Item> {
-    roadmap
-        .phases
-        .iter()
-        .flat_map(|p| &p.weeks)
-        .flat_map(|w| &w.blocks)
-        .flat_map(|b| &b.items)
-        .filter(|i| {
-            i.hands_on
-                .as_ref()
-                .is_some_and(|h| h.label.needs_exercise_page())
-        })
+    roadmap.items().map(|(_, item)| item).filter(|i| {
+        i.hands_on
+            .as_ref()
+            .is_some_and(|h| h.label.needs_exercise_page())
+    })
 }
 
 /// Checks the exercise pages that exist (`pages`: their IDs, i.e. file

@@ -66,6 +66,7 @@ pub(crate) fn week_id(number: u32) -> String {
 
 /// The ID of an element of week `number` whose own text is `text`.
 #[must_use]
+#[cfg(test)]
 pub(crate) fn in_week(number: u32, text: &str) -> String {
     join(&week_id(number), &slug(text))
 }

@@ -47,6 +47,25 @@ pub struct Roadmap {
     pub part_titles: PartTitles,
 }
 
+impl Roadmap {
+    /// Every unit of the plan (week, day, module, …), in order.
+    pub fn weeks(&self) -> impl Iterator<Item = &Week> {
+        self.phases.iter().flat_map(|phase| &phase.weeks)
+    }
+
+    /// Every block of the plan with its unit, in order.
+    pub fn blocks(&self) -> impl Iterator<Item = (&Week, &Block)> {
+        self.weeks()
+            .flat_map(|week| week.blocks.iter().map(move |block| (week, block)))
+    }
+
+    /// Every checklist item of the plan with its unit, in order.
+    pub fn items(&self) -> impl Iterator<Item = (&Week, &Item)> {
+        self.blocks()
+            .flat_map(|(week, block)| block.items.iter().map(move |item| (week, item)))
+    }
+}
+
 /// The parts of a roadmap, in the order a reader meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -137,13 +156,24 @@ pub struct Phase {
     pub span: Span,
 }
 
-/// One week of the plan.
+/// One unit of the plan: a week, or the day, module, lesson or version a
+/// plan of another shape is made of (see [`UnitKind`]).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Week {
-    /// Stable ID (`w01`).
+    /// Stable ID (`w01`; `day-1-3`, `module-2`, `version-1-1` for other
+    /// units).
     pub id: String,
-    /// The week number.
+    /// The week number; for other units their position in the plan (1, 2,
+    /// …), whatever their label says.
     pub number: u32,
+    /// What kind of unit this is.
+    pub unit: UnitKind,
+    /// The unit's name as its heading gives it (`Week 3`, `Day 1-3`,
+    /// `Module 2`, `Version 1.1`).
+    pub label: String,
+    /// A time frame the heading gives in parentheses (`Short-term: 1-3
+    /// months`), for versions.
+    pub time_frame: Option<String>,
     /// The title after `Week N:`.
     pub title: String,
     /// The `**Focus**:` line, if any.
@@ -156,6 +186,40 @@ pub struct Week {
     pub notes: Vec<String>,
     /// Where the heading starts.
     pub span: Span,
+}
+
+/// The kinds of unit a plan can be made of. A plan uses one kind: the
+/// first unit heading decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitKind {
+    /// `Week 3: Title`, holding day blocks.
+    #[default]
+    Week,
+    /// `Day 1: Title` or `Days 1-3: Title`.
+    Day,
+    /// `Module 2: Title`.
+    Module,
+    /// `Lesson 4: Title`.
+    Lesson,
+    /// `Version 1.1 (Short-term: 1-3 months)` or `Milestone 2: Title`: a
+    /// release with a time frame.
+    Version,
+}
+
+impl UnitKind {
+    /// The unit's name in lowercase (`week`, `day`, …): the page folder is
+    /// its plural (`days/`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitKind::Week => "week",
+            UnitKind::Day => "day",
+            UnitKind::Module => "module",
+            UnitKind::Lesson => "lesson",
+            UnitKind::Version => "version",
+        }
+    }
 }
 
 /// A block of days inside a week (`Monday-Tuesday: Scalability Fundamentals`).

@@ -7,6 +7,7 @@ use std::ops::Range;
 use crate::blocks::{self, RawBlock, RawKind};
 use crate::id;
 use crate::model::*;
+use crate::units;
 use crate::weeks::{duration_named, weeks_named};
 use crate::{Diagnostic, Parsed};
 
@@ -234,13 +235,23 @@ impl<'a> Parser<'a> {
             self.week(number, title, span);
             return;
         }
+        if let Some(heading) = units::unit_heading(words).filter(|_| !self.has_weeks()) {
+            self.part = Part::Plan;
+            self.unit(&heading, span);
+            return;
+        }
         if let At::Week(_) = self.at
             && self
                 .current_week_level()
                 .is_some_and(|week_level| level > week_level)
         {
-            // A sub-heading inside a week stays with the week.
-            self.leftover(range);
+            if self.current_week().unit == UnitKind::Week {
+                // A sub-heading inside a week stays with the week.
+                self.leftover(range);
+            } else {
+                // Inside another unit it starts a section of items.
+                self.open_block("", words, span);
+            }
             return;
         }
         if level > 2 && contains_any(words, &["milestone"]) {
@@ -354,11 +365,55 @@ impl<'a> Parser<'a> {
         phase.weeks.push(Week {
             id: id::week_id(number),
             number,
+            label: format!("Week {number}"),
             title: title.to_owned(),
             span,
             ..Week::default()
         });
         self.at = At::Week(WeekMode::Head);
+    }
+
+    /// Whether the plan has a `Week N` unit (then day, module and version
+    /// headings inside it are sections, not units of their own).
+    fn has_weeks(&self) -> bool {
+        self.roadmap.weeks().any(|w| w.unit == UnitKind::Week)
+    }
+
+    /// Starts a unit other than a week: numbered by its place in the plan.
+    fn unit(&mut self, heading: &units::UnitHeading<'_>, span: Span) {
+        let number = self
+            .roadmap
+            .phases
+            .iter()
+            .map(|p| p.weeks.len() as u32)
+            .sum::<u32>()
+            + 1;
+        self.week(number, heading.title, span);
+        let week = self.current_week();
+        week.id = id::slug(&heading.label);
+        week.unit = heading.kind;
+        week.label.clone_from(&heading.label);
+        week.time_frame.clone_from(&heading.time_frame);
+    }
+
+    /// Starts a block of the current unit (`days` may be empty, as may
+    /// `topic` for the items straight under a unit's heading).
+    fn open_block(&mut self, days: &str, topic: &str, span: Span) {
+        let week = self.current_week();
+        let key = match (days.trim(), topic.trim()) {
+            ("", "") => "items",
+            ("", topic) => topic,
+            (days, _) => days,
+        };
+        let block = Block {
+            id: id::join(&week.id, &id::slug(key)),
+            days: days.trim().to_owned(),
+            topic: topic.trim().to_owned(),
+            items: Vec::new(),
+            span,
+        };
+        week.blocks.push(block);
+        self.at = At::Week(WeekMode::Block);
     }
 
     fn current_week(&mut self) -> &mut Week {
@@ -392,16 +447,7 @@ impl<'a> Parser<'a> {
         {
             self.at = At::Week(WeekMode::Deliverables);
         } else if let Some((days, topic)) = label.split_once(':').filter(|_| rest.is_empty()) {
-            let number = self.current_week().number;
-            let block = Block {
-                id: id::in_week(number, days),
-                days: days.trim().to_owned(),
-                topic: topic.trim().to_owned(),
-                items: Vec::new(),
-                span,
-            };
-            self.current_week().blocks.push(block);
-            self.at = At::Week(WeekMode::Block);
+            self.open_block(days, topic, span);
         } else {
             self.leftover(range);
         }
@@ -415,9 +461,13 @@ impl<'a> Parser<'a> {
         if let Some(labelled) = &labelled {
             self.check_emphasis(labelled, body.start);
         }
+        if self.at == At::Week(WeekMode::Head) && self.current_week().unit != UnitKind::Week {
+            // Items straight under a day, module or version heading.
+            self.open_block("", "", span);
+        }
         match self.at {
             At::Week(WeekMode::Block) => {
-                let number = self.current_week().number;
+                let week_id = self.current_week().id.clone();
                 let (hands_on, text) = match labelled.filter(|l| l.colon) {
                     Some(l) => (
                         Some(HandsOn {
@@ -433,7 +483,7 @@ impl<'a> Parser<'a> {
                     None => (None, text.trim().to_owned()),
                 };
                 let item = Item {
-                    id: override_id.unwrap_or_else(|| id::in_week(number, &text)),
+                    id: override_id.unwrap_or_else(|| id::join(&week_id, &id::slug(&text))),
                     text,
                     hands_on,
                     checked: checked.unwrap_or(false),
@@ -802,7 +852,8 @@ impl<'a> Parser<'a> {
                 };
                 phase.first_week = first;
                 phase.last_week = last;
-                phase.id = format!("weeks-{first:02}-{last:02}");
+                let unit = phase.weeks.first().map_or(UnitKind::Week, |w| w.unit);
+                phase.id = format!("{}s-{first:02}-{last:02}", unit.name());
             }
         }
         let sections = self

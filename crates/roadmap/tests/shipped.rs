@@ -406,3 +406,82 @@ fn a_plan_of_another_shape_parses_too() {
         ["Further reading"]
     );
 }
+
+/// The other shapes of plan: units of their own kind, labels and IDs, with
+/// their items (ticked ones ticked) and sections.
+#[test]
+fn plans_by_days_modules_and_versions_have_their_units() {
+    use roadmap::UnitKind;
+    let units = |source: &str| {
+        let parsed = roadmap::parse(source, "roadmap.md");
+        assert!(
+            !parsed.diagnostics.iter().any(roadmap::Diagnostic::is_error),
+            "{:#?}",
+            parsed.diagnostics
+        );
+        parsed
+            .roadmap
+            .phases
+            .iter()
+            .flat_map(|p| p.weeks.clone())
+            .collect::<Vec<_>>()
+    };
+    let days = units(include_str!("fixtures/days-plan.md"));
+    let labels: Vec<_> = days
+        .iter()
+        .map(|d| (d.unit, d.label.as_str(), d.id.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (UnitKind::Day, "Day 1-3", "day-1-3"),
+            (UnitKind::Day, "Day 4-5", "day-4-5"),
+            (UnitKind::Day, "Day 6", "day-6"),
+        ]
+    );
+    let first: Vec<_> = days[0].blocks[0]
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.checked))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("day-1-3-mix-flour-water-clean-jar", false),
+            ("day-1-3-buy-kitchen-scale", true),
+            ("day-1-3-feed-starter-twice-day-log-its-rise", false),
+        ]
+    );
+    assert_eq!(days[1].focus.as_deref(), Some("Timing the bulk ferment"));
+
+    let modules = units(include_str!("fixtures/modules-course.md"));
+    assert_eq!(modules.len(), 3);
+    assert!(modules.iter().all(|m| m.unit == UnitKind::Module));
+    let sections: Vec<_> = modules[1]
+        .blocks
+        .iter()
+        .map(|b| (b.topic.as_str(), b.items.len()))
+        .collect();
+    assert_eq!(sections, [("Landmarks", 2), ("Headings", 1)]);
+
+    let versions = units(include_str!("fixtures/versions-roadmap.md"));
+    let frames: Vec<_> = versions
+        .iter()
+        .map(|v| (v.label.as_str(), v.title.as_str(), v.time_frame.as_deref()))
+        .collect();
+    assert_eq!(
+        frames,
+        [
+            ("Version 1.0", "", Some("Released")),
+            ("Version 1.1", "", Some("Short-term: 1-3 months")),
+            ("Version 2.0", "Teams", Some("Long-term: 6-12 months")),
+        ]
+    );
+    let ticked: Vec<bool> = versions[1]
+        .blocks
+        .iter()
+        .flat_map(|b| &b.items)
+        .map(|i| i.checked)
+        .collect();
+    assert_eq!(ticked, [true, false, false, false]);
+}

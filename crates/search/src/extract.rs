@@ -5,18 +5,6 @@
 use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 
-/// The `data-kind` values of elements that become records of their own
-/// rather than sections (the roadmap's items).
-const ITEM_KINDS: &[&str] = &[
-    "task",
-    "exercise",
-    "deliverable",
-    "milestone",
-    "metric",
-    "track",
-    "certification",
-];
-
 /// Elements whose content a reader does not see as text.
 const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "template", "button", "input", "svg", "nav", "iframe",
@@ -355,7 +343,9 @@ impl Walker<'_, '_> {
                 self.walk(el);
                 return;
             }
-            if ITEM_KINDS.contains(&attrs.kind.as_str()) || heading_level(name).is_none() {
+            if roadmap::Kind::from_name(&attrs.kind).is_some_and(roadmap::Kind::is_item)
+                || heading_level(name).is_none()
+            {
                 self.flush_para();
                 self.item(el, attrs);
                 return;

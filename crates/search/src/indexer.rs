@@ -26,7 +26,7 @@ pub struct Sources {
     pub src_dir: PathBuf,
     /// The roadmap file, which generated pages come from.
     pub roadmap: PathBuf,
-    /// Folders of reference Rust code (`crates/patterns/src`).
+    /// Folders of reference Rust code (the `src` of each crate book.toml names).
     pub code_dirs: Vec<PathBuf>,
 }
 

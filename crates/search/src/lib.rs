@@ -14,7 +14,7 @@
 //!     book_dir: PathBuf::from("book"),
 //!     src_dir: PathBuf::from("src"),
 //!     roadmap: PathBuf::from("roadmap.md"),
-//!     code_dirs: vec![PathBuf::from("crates/patterns/src")],
+//!     code_dirs: vec![PathBuf::from("crates/my-code/src")],
 //! };
 //! build_index(&sources, "search-index".as_ref())?;
 //! let index = SearchIndex::open("search-index".as_ref())?;
@@ -43,21 +43,9 @@ pub use rust_items::scan_file;
 pub use schema::{MANIFEST, Manifest, SCHEMA_VERSION};
 pub use searcher::{Entry, Filters, Hit, OpenError, SearchIndex, ShownRecord};
 
-/// The kinds a record can have (the values of `--kind`).
-pub const KINDS: &[&str] = &[
-    "week",
-    "block",
-    "task",
-    "exercise",
-    "deliverable",
-    "milestone",
-    "metric",
-    "track",
-    "certification",
-    "phase",
-    "prose",
-    "code",
-];
+/// The kinds a record can have (the values of `--kind`), shared with the
+/// page generator.
+pub use roadmap::Kind;
 
 /// The most results one search returns.
 pub const MAX_LIMIT: usize = 10_000;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::api_docs::{self, ApiDocs};
 use crate::book::{self, BuildOptions, Progress};
 use crate::cli::{BuildArgs, Format};
 use crate::pages::{self, Page};
@@ -18,6 +19,7 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &BuildArgs) -> Result<ExitCode
         format: args.format,
         dest: args.dest_dir.clone(),
         emit_sources: args.emit_sources.clone(),
+        api_docs: !args.no_api_docs,
     };
     Ok(match build(root, Progress::new(quiet), &request)? {
         Outcome::Built => ExitCode::SUCCESS,
@@ -35,6 +37,8 @@ pub(crate) struct Request {
     pub(crate) dest: Option<PathBuf>,
     /// Where to write the book's sources too, relative to the book root.
     pub(crate) emit_sources: Option<PathBuf>,
+    /// Whether to build the reference crates' API reference into the book.
+    pub(crate) api_docs: bool,
 }
 
 /// How a build ended when roadbook itself did not fail.
@@ -53,13 +57,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     let project = progress.stage(
         "Parsed",
         |project: &Project| {
-            let weeks: usize = project
-                .parsed
-                .roadmap
-                .phases
-                .iter()
-                .map(|p| p.weeks.len())
-                .sum();
+            let weeks = project.parsed.roadmap.weeks().count();
             format!(
                 "{} ({weeks} weeks)",
                 project.config.roadbook.roadmap.display()
@@ -81,10 +79,24 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     }
 
     let config = &project.config;
+    let api = if request.api_docs && !config.roadbook.reference.is_empty() {
+        progress.stage(
+            "Documented",
+            |api: &Option<ApiDocs>| match api {
+                Some(api) if api.ran => "the reference crates with cargo doc".to_owned(),
+                _ => "the reference crates (cargo doc's output is up to date)".to_owned(),
+            },
+            || api_docs::build(config),
+        )?
+    } else {
+        None
+    };
+    let mut inputs = project.page_inputs()?;
+    inputs.api = api.as_ref().map(|api| api.links.clone());
     let pages = progress.stage(
         "Rendered",
         |pages: &Vec<Page>| format!("{} pages", count(pages)),
-        || pages::generate(&project.parsed.roadmap, config, &project.page_inputs()?),
+        || pages::generate(&project.parsed.roadmap, config, &inputs),
     )?;
 
     let dest = match &request.dest {
@@ -98,6 +110,10 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .as_ref()
             .map(|dir| config.root.join(dir)),
         quiet: progress.is_quiet(),
+        add: api
+            .iter()
+            .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
+            .collect(),
     };
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);

@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command};
 
 mod build;
 mod check;
+mod init;
 mod model;
 mod search;
 mod serve;
@@ -23,5 +24,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Model => model::run(&root),
         Command::Search(args) => search::run(&root, &args),
         Command::Show(args) => show::run(&root, &args),
+        Command::Init(args) => init::run(&root, cli.quiet, &args),
     }
 }

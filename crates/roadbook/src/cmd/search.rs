@@ -8,13 +8,10 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use roadbook_search::render::{self, Style};
-use roadbook_search::{BuildReport, Filters, Hit, IndexBuild, KINDS, SearchIndex, Sources};
+use roadbook_search::{BuildReport, Filters, Hit, IndexBuild, Kind, SearchIndex, Sources};
 
 use crate::cli::SearchArgs;
 use crate::config::Config;
-
-/// The reference code indexed beside the book, relative to the book root.
-const CODE_DIRS: &[&str] = &["crates/patterns/src"];
 
 /// Runs `roadbook search`.
 pub(crate) fn run(root: &Path, args: &SearchArgs) -> Result<ExitCode> {
@@ -95,13 +92,12 @@ fn newer_source(config: &Config, built: SystemTime) -> Option<PathBuf> {
 
 fn check_kind(kind: &str) -> Result<String> {
     let kind = kind.trim().to_lowercase();
-    if KINDS.contains(&kind.as_str()) {
-        Ok(kind)
-    } else {
-        anyhow::bail!(
+    match Kind::from_name(&kind) {
+        Some(kind) => Ok(kind.as_str().to_owned()),
+        None => anyhow::bail!(
             "unknown kind `{kind}`: expected one of {}",
-            KINDS.join(", ")
-        )
+            Kind::ALL.map(Kind::as_str).join(", ")
+        ),
     }
 }
 
@@ -143,9 +139,11 @@ pub(crate) fn start_index(config: &Config, book_dir: &Path) -> IndexBuild {
         book_dir: book_dir.to_path_buf(),
         src_dir: config.src.clone(),
         roadmap: config.roadmap_path(),
-        code_dirs: CODE_DIRS
+        code_dirs: config
+            .roadbook
+            .reference
             .iter()
-            .map(|dir| config.root.join(dir))
+            .map(|krate| config.root.join(&krate.src))
             .filter(|dir| dir.is_dir())
             .collect(),
     };

@@ -63,6 +63,7 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &ServeArgs) -> Result<ExitCode
         format: Format::Human,
         dest: None,
         emit_sources: None,
+        api_docs: true,
     };
     let version = Arc::new(AtomicU64::new(0));
     if rebuild(root, progress, &request) {
@@ -154,8 +155,22 @@ fn watched(config: &Config) -> Vec<(PathBuf, RecursiveMode)> {
         config.src.clone(),
         config.root.join(&config.roadbook.diagrams),
         config.root.join("theme"),
-        config.root.join("crates/roadbook/templates"),
-    ] {
+    ]
+    .into_iter()
+    .chain(
+        config
+            .roadbook
+            .templates
+            .iter()
+            .map(|dir| config.root.join(dir)),
+    )
+    .chain(
+        config
+            .roadbook
+            .reference
+            .iter()
+            .map(|c| config.root.join(&c.src)),
+    ) {
         paths.push((dir, RecursiveMode::Recursive));
     }
     paths
