@@ -334,6 +334,30 @@ fn roadmap_text_with_directives_and_html_is_published_as_text() {
     );
 }
 
+/// `--emit-sources` writes chapters for plain mdBook, whose `links`
+/// preprocessor runs again on them: roadmap text must stay text there too.
+#[test]
+fn emitted_sources_keep_roadmap_directives_as_text_for_plain_mdbook() {
+    let root = book("roadmap-text-is-data");
+    let output = roadbook(root.path(), &["build", "--emit-sources", "emitted"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut plain = mdbook_driver::MDBook::load(root.path().join("emitted")).unwrap();
+    plain.config.build.build_dir = root.path().join("plain");
+    plain.build().unwrap();
+    let week = read(root.path(), "plain/weeks/week-01.html");
+    assert!(week.contains("{{#include /etc/passwd}}"), "{week}");
+    assert!(
+        week.contains("{{#playground ../../../../etc/hostname}}"),
+        "{week}"
+    );
+    if let Some(secret) = passwd_secret() {
+        assert!(
+            !week.contains(secret.as_str()),
+            "plain mdBook included /etc/passwd"
+        );
+    }
+}
+
 #[test]
 fn an_include_outside_the_book_is_an_error_at_its_line_and_the_build_refuses_it() {
     let root = book("include-outside-book");

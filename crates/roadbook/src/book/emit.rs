@@ -36,7 +36,10 @@ pub(super) fn write(book: &MDBook, dir: &Path) -> Result<()> {
     let _ = std::fs::remove_file(src.join("SUMMARY.md"));
     for chapter in preprocessed.chapters() {
         if let Some(path) = &chapter.path {
-            write_file(&src.join(path), chapter.content.as_bytes())?;
+            write_file(
+                &src.join(path),
+                keep_directives_as_text(&chapter.content).as_bytes(),
+            )?;
         }
     }
     write_file(&src.join("SUMMARY.md"), summary(&preprocessed).as_bytes())?;
@@ -58,6 +61,14 @@ pub(super) fn write(book: &MDBook, dir: &Path) -> Result<()> {
         &dir.join("book.toml"),
         book_toml(&book.root.join("book.toml"))?.as_bytes(),
     )
+}
+
+/// A preprocessed chapter's text for plain mdBook, which runs its `links`
+/// preprocessor again: every `{{#` left in it is text (roadmap text, or an
+/// escaped directive of a written page), so it is escaped the way mdBook
+/// reads as literal text (`\{{#include …}}` renders `{{#include …}}`).
+fn keep_directives_as_text(content: &str) -> String {
+    content.replace("{{#", "\\{{#")
 }
 
 /// book.toml without the preprocessor tables (their work is done), reading
