@@ -32,7 +32,7 @@ fn build(root: &Path, original: bool) -> BTreeMap<String, Vec<u8>> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_roadbook"));
     command
         .current_dir(root)
-        .args(["build", "-q"])
+        .args(["build", "-q", "--no-api-docs"])
         .env("NO_COLOR", "1")
         .env_remove("MDBOOK_HTML_FULL_CHAPTER_DATA")
         .stdin(Stdio::null());

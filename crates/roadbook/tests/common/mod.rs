@@ -25,7 +25,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The shipped book's inputs (book.toml, roadmap.md, src/, diagrams/,
-/// theme/, the reference code) in a temporary folder, so a test can build
+/// theme/, the reference code and the manifests its pages show) in a temporary folder, so a test can build
 /// it without touching the repository's book/ or search-index/.
 pub fn shipped_book() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -33,7 +33,13 @@ pub fn shipped_book() -> tempfile::TempDir {
     for file in ["book.toml", "roadmap.md"] {
         std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
     }
-    for folder in ["src", "diagrams", "theme", "crates/patterns/src"] {
+    for folder in [
+        "src",
+        "diagrams",
+        "theme",
+        "crates/patterns/src",
+        "crates/patterns/manifests",
+    ] {
         copy_dir(&root.join(folder), &dir.path().join(folder));
     }
     std::fs::copy(
