@@ -1,7 +1,7 @@
 //! The parser on the roadmap roadbook ships (`roadmap.md` at the repository
 //! root) and on the seed it was repaired from.
 
-use roadmap::{Label, Parsed, Roadmap, Severity, WeekEffect};
+use roadmap::{Label, Parsed, Roadmap, WeekEffect};
 
 fn shipped() -> Parsed {
     roadmap::parse(include_str!("../../../roadmap.md"), "roadmap.md")
