@@ -94,48 +94,18 @@ pub fn paginate<'a>(items: &'a [MenuItem], after: Option<Cursor>, limit: usize) 
 }
 // ANCHOR_END: paginate
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Base64 with the URL-safe alphabet and no padding (RFC 4648 section 5).
+/// Base64 with the URL-safe alphabet and no padding (RFC 4648 section 5),
+/// the codec of [`crate::base64url`].
 #[must_use]
 pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    crate::base64url::encode(bytes)
 }
 
 /// The inverse of [`base64url_encode`]; `None` for any other input
 /// (padding, other alphabets, impossible lengths, non-zero trailing bits).
 #[must_use]
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
-    for chunk in text.as_bytes().chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            let value = ALPHABET.iter().position(|&a| a == c)? as u32;
-            n |= value << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        let len = chunk.len() - 1;
-        if bytes[len..].iter().any(|&b| b != 0) && chunk.len() < 4 {
-            return None; // leftover bits must be zero for a canonical encoding
-        }
-        out.extend_from_slice(&bytes[..len]);
-    }
-    Some(out)
+    crate::base64url::decode(text).ok()
 }
 
 #[cfg(test)]
