@@ -104,8 +104,15 @@ fn doubled_space(line: &str) -> Option<usize> {
 
 /// A few words either side of the gap at `gap`, for the message.
 fn line_context(line: &str, gap: usize) -> String {
-    let before: Vec<&str> = line[..gap].split(' ').rev().take(3).collect();
-    let after: Vec<&str> = line[gap..].trim_start().split(' ').take(3).collect();
+    // Words only: list markers, checkboxes and heading marks say nothing.
+    let word = |w: &&str| w.chars().any(char::is_alphanumeric);
+    let before: Vec<&str> = line[..gap].split(' ').filter(word).rev().take(3).collect();
+    let after: Vec<&str> = line[gap..]
+        .trim_start()
+        .split(' ')
+        .filter(word)
+        .take(3)
+        .collect();
     let before: Vec<&str> = before.into_iter().rev().collect();
     format!("{}  {}", before.join(" "), after.join(" "))
 }
@@ -138,8 +145,8 @@ mod tests {
         check(
             "# System Design  Preparation\n\n- [ ] Mock  on coffee ordering\n",
             &[
-                (1, 16, "# System Design  Preparation"),
-                (3, 11, "[ ] Mock  on coffee ordering"),
+                (1, 16, "System Design  Preparation"),
+                (3, 11, "Mock  on coffee ordering"),
             ],
         );
     }
