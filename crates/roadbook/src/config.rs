@@ -26,6 +26,14 @@ pub(crate) struct RoadbookConfig {
     pub(crate) optional: bool,
     /// mdBook's own key (the preprocessor command), accepted and ignored.
     pub(crate) command: Option<String>,
+    /// mdBook's own ordering and renderer keys, accepted so that a book
+    /// using `mdbook-roadbook` can set them (`mdbook-roadbook` checks that it
+    /// runs after `links`).
+    pub(crate) before: Vec<String>,
+    /// See `before`.
+    pub(crate) after: Vec<String>,
+    /// See `before`.
+    pub(crate) renderers: Vec<String>,
     /// The roadmap file, relative to the book root.
     pub(crate) roadmap: PathBuf,
     /// Severity of a hands-on item with no exercise page.
@@ -88,6 +96,9 @@ impl Default for RoadbookConfig {
         Self {
             optional: true,
             command: None,
+            before: Vec::new(),
+            after: Vec::new(),
+            renderers: Vec::new(),
             roadmap: PathBuf::from("roadmap.md"),
             missing_exercise_page: Level::Error,
             search_index: PathBuf::from("search-index"),

@@ -137,25 +137,33 @@ fn errors_in_the_roadmap_fail_it() {
     assert!(stderr.contains("the roadmap is empty"), "{stderr}");
 }
 
+/// A book built by mdBook with `mdbook-roadbook` as its roadbook
+/// preprocessor (`extra` added to that table) and `roadmap`.
+fn book_with_the_preprocessor(extra: &str, roadmap: &str) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let command = env!("CARGO_BIN_EXE_mdbook-roadbook").replace('\\', "/");
+    std::fs::write(
+        root.path().join("book.toml"),
+        format!(
+            "[book]\ntitle = \"P\"\n\n[preprocessor.roadbook]\ncommand = \"{command}\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.path().join("roadmap.md"), roadmap).unwrap();
+    std::fs::create_dir_all(root.path().join("src")).unwrap();
+    std::fs::write(root.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
+    root
+}
+
 /// A plain mdBook build (mdbook-driver, as the `mdbook` CLI runs it) with
 /// `command = "mdbook-roadbook"` gets the generated pages, and roadmap text
 /// stays text: mdBook orders its `links` before `roadbook`.
 #[test]
 fn a_plain_mdbook_build_with_it_has_the_generated_pages_and_roadmap_text_stays_text() {
-    let root = tempfile::tempdir().unwrap();
-    let command = env!("CARGO_BIN_EXE_mdbook-roadbook").replace('\\', "/");
-    std::fs::write(
-        root.path().join("book.toml"),
-        format!("[book]\ntitle = \"P\"\n\n[preprocessor.roadbook]\ncommand = \"{command}\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        root.path().join("roadmap.md"),
+    let root = book_with_the_preprocessor(
+        "",
         "# Plan\n\n### Week 1: Start\n**Mon: Setup**\n- [ ] Read {{#include /etc/hostname}} as text\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.path().join("src")).unwrap();
-    std::fs::write(root.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
+    );
     mdbook_driver::MDBook::load(root.path())
         .unwrap()
         .build()
@@ -168,26 +176,38 @@ fn a_plain_mdbook_build_with_it_has_the_generated_pages_and_roadmap_text_stays_t
     );
 }
 
-/// Run before `links`, roadmap text would be expanded: refused.
+/// Run before `links`, roadmap text would be expanded: refused, saying why.
 #[test]
 fn it_refuses_to_run_before_links() {
-    let root = tempfile::tempdir().unwrap();
-    let command = env!("CARGO_BIN_EXE_mdbook-roadbook").replace('\\', "/");
-    std::fs::write(
-        root.path().join("book.toml"),
-        format!(
-            "[book]\ntitle = \"P\"\n\n[preprocessor.roadbook]\ncommand = \"{command}\"\nbefore = [\"links\"]\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        root.path().join("roadmap.md"),
+    let root = book_with_the_preprocessor(
+        "before = [\"links\"]\n",
         "# Plan\n\n### Week 1: Start\n**Mon: Setup**\n- [ ] Set up\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.path().join("src")).unwrap();
-    std::fs::write(root.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
-    let built = mdbook_driver::MDBook::load(root.path()).unwrap().build();
-    assert!(built.is_err(), "the build must fail");
-    assert!(!root.path().join("book/weeks/week-01.html").exists());
+    );
+    let md = mdbook_driver::MDBook::load(root.path()).unwrap();
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        root.path().to_path_buf(),
+        md.config.clone(),
+        "html".to_owned(),
+    );
+    let input = serde_json::to_string(&(&ctx, &md.book)).unwrap();
+    let mut child = preprocessor()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("must run after mdBook's `links`"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "no book is written back");
 }
