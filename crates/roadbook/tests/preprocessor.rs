@@ -12,6 +12,31 @@ fn preprocessor() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mdbook-roadbook"))
 }
 
+/// Runs `mdbook-roadbook` on the book at `root` as mdBook does: the book as
+/// mdBook loads it, with its context, as JSON on stdin.
+fn send_book(root: &std::path::Path) -> std::process::Output {
+    let md = mdbook_driver::MDBook::load(root).unwrap();
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        root.to_path_buf(),
+        md.config.clone(),
+        "html".to_owned(),
+    );
+    let input = serde_json::to_string(&(&ctx, &md.book)).unwrap();
+    let mut child = preprocessor()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn it_supports_html_only() {
     let html = preprocessor().args(["supports", "html"]).status().unwrap();
@@ -47,28 +72,7 @@ fn it_adds_the_generated_pages_to_the_book_mdbook_sends() {
     )
     .unwrap();
 
-    // What mdBook would send: the book as it loaded it.
-    let md = mdbook_driver::MDBook::load(root.path()).unwrap();
-    let ctx = mdbook_preprocessor::PreprocessorContext::new(
-        root.path().to_path_buf(),
-        md.config.clone(),
-        "html".to_owned(),
-    );
-    let input = serde_json::to_string(&(&ctx, &md.book)).unwrap();
-
-    let mut child = preprocessor()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = send_book(root.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let book: Book = serde_json::from_slice(&output.stdout).unwrap();
@@ -112,26 +116,7 @@ fn errors_in_the_roadmap_fail_it() {
     std::fs::write(root.path().join("roadmap.md"), "").unwrap();
     std::fs::create_dir_all(root.path().join("src")).unwrap();
     std::fs::write(root.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
-    let md = mdbook_driver::MDBook::load(root.path()).unwrap();
-    let ctx = mdbook_preprocessor::PreprocessorContext::new(
-        root.path().to_path_buf(),
-        md.config.clone(),
-        "html".to_owned(),
-    );
-    let input = serde_json::to_string(&(&ctx, &md.book)).unwrap();
-    let mut child = preprocessor()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = send_book(root.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the roadmap is empty"), "{stderr}");
@@ -183,26 +168,7 @@ fn it_refuses_to_run_before_links() {
         "before = [\"links\"]\n",
         "# Plan\n\n### Week 1: Start\n**Mon: Setup**\n- [ ] Set up\n",
     );
-    let md = mdbook_driver::MDBook::load(root.path()).unwrap();
-    let ctx = mdbook_preprocessor::PreprocessorContext::new(
-        root.path().to_path_buf(),
-        md.config.clone(),
-        "html".to_owned(),
-    );
-    let input = serde_json::to_string(&(&ctx, &md.book)).unwrap();
-    let mut child = preprocessor()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = send_book(root.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
