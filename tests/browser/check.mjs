@@ -197,6 +197,7 @@ async function checkSite(browser, mode, base, pages) {
     if (name === 'home') {
       await step(() => expectSearch(page, url, join(artifacts, mode, 'search.png')));
     }
+    if (name === 'week') await step(() => expectProgressKept(page, url));
     await step(() => {
       for (const error of log.errors) fail(url, error);
     });
@@ -366,4 +367,22 @@ async function expectSearch(page, url, screenshot) {
   const hit = results.some((text) => text.toLowerCase().includes(searchTerm));
   console.log(`  search "${searchTerm}": ${results.length} results`);
   if (!hit) fail(url, `no search result mentions "${searchTerm}": ${results.slice(0, 3).join(' | ')}`);
+}
+
+/**
+ * Ticking an item's box keeps it ticked after a reload (progress.js stores
+ * it under the item's stable ID); unticking it again clears what was stored.
+ */
+async function expectProgressKept(page, url) {
+  const box = page.locator('main input[data-progress-id]').first();
+  if ((await box.count()) === 0) return fail(url, 'no progress checkbox on the week page');
+  const id = await box.getAttribute('data-progress-id');
+  const initial = await box.isChecked();
+  await box.click();
+  await load(page, url);
+  const again = page.locator(`main input[data-progress-id="${id}"]`);
+  if ((await again.isChecked()) === initial) fail(url, `ticking ${id} did not survive a reload`);
+  await again.click();
+  const stored = await page.evaluate((key) => window.localStorage.getItem(key), `roadbook-progress:${id}`);
+  if (stored !== null) fail(url, `unticking ${id} back to its initial state left ${stored} stored`);
 }
