@@ -10,8 +10,8 @@
 //   - no serious or critical axe-core accessibility violation;
 //   - a screenshot in tests/browser/artifacts/<mode>/<page>.png.
 // Also: every Mermaid diagram of the book renders as SVG (a broken one is
-// reported with its source file and line), and the site's search finds
-// "circuit breaker".
+// reported with its source file and line); then each learner feature's own
+// checks of features/*.mjs (search, progress, ...) run in both modes.
 //
 // Usage: node check.mjs [--root DIR] [--book DIR] [--only file|http]
 // Exit code: 0 all passed; 1 a check failed (each failure is printed with the
@@ -32,7 +32,6 @@ const root = resolve(args.root ?? join(here, '..', '..'));
 const book = resolve(args.book ?? join(root, 'book'));
 const artifacts = join(here, 'artifacts');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const searchTerm = 'circuit breaker';
 
 const failures = [];
 const fail = (where, what) => {
@@ -194,18 +193,39 @@ async function checkSite(browser, mode, base, pages) {
     await page.screenshot({ path: join(artifacts, mode, `${name}.png`), fullPage: false });
     if (name === 'phase') await step(() => expectDiagrams(page, url, path));
     await step(() => expectAccessible(page, url));
-    if (name === 'home') {
-      await step(() => expectSearch(page, url, join(artifacts, mode, 'search.png')));
-    }
-    if (name === 'week') await step(() => expectProgressKept(page, url));
-    await step(() => {
-      for (const error of log.errors) fail(url, error);
-    });
-    await step(() => {
-      for (const request of [...new Set(log.outside)]) fail(url, `request outside the site: ${request}`);
-    });
+    await step(() => expectClean(url, log));
     await context.close();
   }
+  await runFeatures(browser, mode, base, pages);
+}
+
+/**
+ * The feature checks of features/*.mjs, in name order, once per mode. Each
+ * module's default export is `{ name, run(ctx) }`; `run` gets the context
+ * below and reports through `ctx.step`/`ctx.fail` like the checks above:
+ * `ctx.openPage()` gives `{ context, page, log }` (close the context when
+ * done), `ctx.expectClean(url, log)` fails on console errors and requests
+ * outside the site, `ctx.expectAccessible(page, url)` on axe violations.
+ * A learner feature brings its own file, so features do not edit this one.
+ */
+async function runFeatures(browser, mode, base, pages) {
+  const dir = join(here, 'features');
+  if (!existsSync(dir)) return;
+  const names = readdirSync(dir).filter((n) => n.endsWith('.mjs')).sort();
+  for (const file of names) {
+    const feature = (await import(pathToFileURL(join(dir, file)).href)).default;
+    console.log(`${feature.name} (features/${file})`);
+    await feature.run({
+      browser, mode, base, pages, book, root, artifacts: join(artifacts, mode),
+      openPage: () => openPage(browser, base), load, step, fail, expectAccessible, expectClean,
+    });
+  }
+}
+
+/** No console error, no uncaught exception, no request outside the site. */
+function expectClean(url, log) {
+  for (const error of log.errors) fail(url, error);
+  for (const request of [...new Set(log.outside)]) fail(url, `request outside the site: ${request}`);
 }
 
 /**
@@ -343,46 +363,4 @@ async function expectAccessible(page, url) {
     const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ');
     fail(url, `accessibility (${v.impact}) ${v.id}: ${v.help} — ${v.nodes.length} element(s), e.g. ${targets}`);
   }
-}
-
-/** The site's search box finds `searchTerm`. */
-async function expectSearch(page, url, screenshot) {
-  // Type as a reader does: mdBook searches on keyup, once its index loaded.
-  await page.click('#mdbook-search-toggle');
-  await page.locator('#mdbook-searchbar').pressSequentially(searchTerm, { delay: 20 });
-  let found = false;
-  for (let attempt = 0; attempt < 5 && !found; attempt += 1) {
-    if (attempt > 0) await page.press('#mdbook-searchbar', 'End');
-    found = await page
-      .waitForFunction(() => document.querySelectorAll('#mdbook-searchresults li').length > 0, null,
-        { timeout: 2000 })
-      .then(() => true, () => false);
-  }
-  await page.screenshot({ path: screenshot, fullPage: false });
-  if (!found) {
-    fail(url, `search for "${searchTerm}" shows no result`);
-    return;
-  }
-  const results = await page.$$eval('#mdbook-searchresults li', (items) => items.map((li) => li.textContent));
-  const hit = results.some((text) => text.toLowerCase().includes(searchTerm));
-  console.log(`  search "${searchTerm}": ${results.length} results`);
-  if (!hit) fail(url, `no search result mentions "${searchTerm}": ${results.slice(0, 3).join(' | ')}`);
-}
-
-/**
- * Ticking an item's box keeps it ticked after a reload (progress.js stores
- * it under the item's stable ID); unticking it again clears what was stored.
- */
-async function expectProgressKept(page, url) {
-  const box = page.locator('main input[data-progress-id]').first();
-  if ((await box.count()) === 0) return fail(url, 'no progress checkbox on the week page');
-  const id = await box.getAttribute('data-progress-id');
-  const initial = await box.isChecked();
-  await box.click();
-  await load(page, url);
-  const again = page.locator(`main input[data-progress-id="${id}"]`);
-  if ((await again.isChecked()) === initial) fail(url, `ticking ${id} did not survive a reload`);
-  await again.click();
-  const stored = await page.evaluate((key) => window.localStorage.getItem(key), `roadbook-progress:${id}`);
-  if (stored !== null) fail(url, `unticking ${id} back to its initial state left ${stored} stored`);
 }

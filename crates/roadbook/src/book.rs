@@ -35,6 +35,11 @@ pub(crate) struct BuildOptions {
     /// Folders copied into the book before it is swapped in: (folder, path
     /// inside the book), e.g. the API reference under `api/`.
     pub(crate) add: Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    /// Files roadbook writes into the book besides mdBook's output (data
+    /// files the theme's scripts read, downloads): (path inside the book,
+    /// bytes). Written into the staging folder, so they are swapped in with
+    /// the pages or not at all.
+    pub(crate) files: Vec<(std::path::PathBuf, Vec<u8>)>,
 }
 
 /// Builds the book with `pages` as its generated part into `options.dest`.
@@ -90,6 +95,9 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
     }
     for (from, inside) in &options.add {
         crate::api_docs::copy_dir(from, &staging.path().join(inside))?;
+    }
+    for (inside, bytes) in &options.files {
+        crate::assets::write_new(&staging.path().join(inside), bytes)?;
     }
     staging.replace(&dest)
 }
@@ -369,6 +377,7 @@ optional = true
             emit_sources: None,
             quiet: true,
             add: Vec::new(),
+            files: vec![("data/plan.js".into(), b"// data".to_vec())],
         }
     }
 
@@ -416,6 +425,11 @@ optional = true
         assert!(
             files_under(&dest).iter().any(|f| f.starts_with("theme")),
             "assets copied"
+        );
+        let data = std::fs::read(dest.join("data/plan.js")).unwrap();
+        assert_eq!(
+            data, b"// data",
+            "roadbook's own files are swapped in with the pages"
         );
         // Nothing staged is left next to the output.
         let leftovers: Vec<_> = std::fs::read_dir(root.path())
