@@ -83,6 +83,23 @@
     }
 
     /**
+     * `Mon 5 – Thu 8 Jan`, `Fri 30 Jan – Mon 2 Feb`, `Sat 10 Jan`: a range
+     * of days without the year, short enough for a phone's table cell.
+     */
+    function describeShortRange(first, last) {
+        if (first === last) {
+            return describeDay(first, false);
+        }
+        const a = new Date(first * DAY_MS);
+        const b = new Date(last * DAY_MS);
+        if (a.getUTCMonth() === b.getUTCMonth() && a.getUTCFullYear() === b.getUTCFullYear()) {
+            const name = WEEKDAYS[weekday(first)];
+            return `${name[0].toUpperCase()}${name.slice(1, 3)} ${a.getUTCDate()} – ${describeDay(last, false)}`;
+        }
+        return `${describeDay(first, false)} – ${describeDay(last, false)}`;
+    }
+
+    /**
      * How many days a block heading's weekdays span: `Monday-Tuesday` 2,
      * `Friday-Weekend` 3 (Friday to Sunday), `Wednesday` 1; null when the
      * heading names no weekday.
@@ -363,7 +380,7 @@
     }
 
     return {
-        parseDate, formatDate, localDay, weekday, mondayFrom, describeDay, describeRange,
+        parseDate, formatDate, localDay, weekday, mondayFrom, describeDay, describeRange, describeShortRange,
         blockSpan, share, findTrack, planWeeks, weekLengths, blockLengths, pace, schedule,
         locate, timeReport, describeMinutes, describePlanned, parseMinutes,
     };

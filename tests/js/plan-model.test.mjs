@@ -256,4 +256,9 @@ test('dates for people', () => {
   assert.equal(model.describeDay(parseDate('2026-01-05')), 'Mon 5 Jan 2026');
   assert.equal(model.describeRange(parseDate('2026-01-05'), parseDate('2026-01-06')), 'Mon 5 Jan – Tue 6 Jan 2026');
   assert.equal(model.describeRange(parseDate('2026-12-28'), parseDate('2027-01-03')), 'Mon 28 Dec 2026 – Sun 3 Jan 2027');
+  const d = parseDate;
+  assert.equal(model.describeShortRange(d('2026-01-05'), d('2026-01-08')), 'Mon 5 – Thu 8 Jan');
+  assert.equal(model.describeShortRange(d('2026-01-30'), d('2026-02-02')), 'Fri 30 Jan – Mon 2 Feb');
+  assert.equal(model.describeShortRange(d('2026-12-28'), d('2027-01-03')), 'Mon 28 Dec – Sun 3 Jan');
+  assert.equal(model.describeShortRange(d('2026-01-10'), d('2026-01-10')), 'Sat 10 Jan');
 });

@@ -29,6 +29,10 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("progress.js"),
     theme!("progress.css"),
     theme!("a11y.js"),
+    theme!("plan-model.js"),
+    theme!("ics.js"),
+    theme!("plan.js"),
+    theme!("plan.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in

@@ -24,6 +24,7 @@ mod leftovers;
 mod links;
 mod page_hazards;
 mod pages;
+mod plan_page;
 mod preprocessor;
 mod project;
 mod report;

@@ -87,6 +87,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/exercises.md.tera"),
     ),
     ("prose.md.tera", include_str!("../templates/prose.md.tera")),
+    ("plan.md.tera", include_str!("../templates/plan.md.tera")),
 ];
 
 /// The template set: the built-in templates, each replaced by a file of the
@@ -198,11 +199,15 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     let unit = roadmap.weeks().next().map_or(UnitKind::Week, |w| w.unit);
     context.insert("units_title", &units_title(unit));
     context.insert("unit_name", unit.name());
+    let plan_data =
+        crate::plan_page::applies(roadmap).then(|| crate::plan_page::data_json(roadmap, false));
+    context.insert("plan_data", &plan_data);
     pages.push(generated(
         "overview.md",
         if title.is_empty() { "Overview" } else { title },
         render("overview.md.tera", &context)?,
     ));
+    pages.extend(crate::plan_page::generate(roadmap, &tera)?);
 
     for phase in &roadmap.phases {
         let view = views.phase(phase);
@@ -302,6 +307,7 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
         let mut context = tera::Context::new();
         context.insert("title", heading.as_deref().unwrap_or(fallback));
         context.insert("prose", &part_prose);
+        context.insert("plan_page", &crate::plan_page::applies(roadmap));
         match part {
             roadmap::Part::Milestones => context.insert(
                 "groups",
@@ -946,6 +952,7 @@ mod tests {
             paths,
             [
                 "overview.md",
+                "plan.md",
                 "phases/weeks-01-04.md",
                 "milestones.md",
                 "notes/further-reading.md",

@@ -211,7 +211,7 @@ fn progress_is_a_line_per_stage_and_quiet_is_silent() {
         .filter(|word| ["Parsed", "Rendered", "Built", "Indexed"].contains(word))
         .collect();
     assert_eq!(stages, ["Parsed", "Rendered", "Built", "Indexed"], "{text}");
-    assert!(text.contains("Rendered 5 pages ("), "{text}");
+    assert!(text.contains("Rendered 6 pages ("), "{text}");
     assert!(text.contains("Built book with mdBook ("), "{text}");
 
     let output = roadbook(root.path(), &["-q", "build"]);

@@ -88,6 +88,7 @@ fn it_adds_the_generated_pages_to_the_book_mdbook_sends() {
         paths,
         [
             "overview.md",
+            "plan.md",
             "phases/weeks-01-01.md",
             "weeks/week-01.md",
             "exercises/w01-write-parser.md",

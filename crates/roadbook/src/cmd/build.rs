@@ -103,7 +103,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         Some(dest) => config.root.join(dest),
         None => config.build_dir.clone(),
     };
-    let options = BuildOptions {
+    let mut options = BuildOptions {
         dest: dest.clone(),
         emit_sources: request
             .emit_sources
@@ -116,6 +116,9 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .collect(),
         files: Vec::new(),
     };
+    if crate::plan_page::applies(&project.parsed.roadmap) {
+        options.files.extend(crate::plan_page::files(config)?);
+    }
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);
     crate::leftovers::remove(&config.search_index_path());
