@@ -245,8 +245,9 @@
      * The schedule of `plan` (`{track, start}`, the shape kept under the
      * store's `plan` key; track null is the default plan, start null an
      * undated plan): every kept week with its day offset and length, each
-     * block likewise, dates when there is a start, the planned minutes, and
-     * the weeks left out.
+     * block likewise, dates when there is a start, the planned minutes (a
+     * focus week of a track without a timeline plans the top of the hours'
+     * range: that is its "more time"), and the weeks left out.
      */
     function schedule(data, plan) {
         const track = findTrack(data, plan && plan.track);
@@ -254,6 +255,7 @@
         const { kept, left } = planWeeks(data, track);
         const lengths = weekLengths(kept, track);
         const rate = pace(data, track);
+        const stretched = Boolean(track && track.duration);
         let offset = 0;
         const weeks = kept.map((k, i) => {
             const length = lengths[i];
@@ -267,8 +269,10 @@
                 length,
                 first: start === null ? null : start + offset,
                 last: start === null ? null : start + offset + length - 1,
+                // A focus week of a track without a timeline gets its
+                // extra time as hours: the top of the range.
                 planned: rate === null ? null : {
-                    min: Math.round((rate.min * 60 * length) / 7),
+                    min: Math.round(((k.focus && !stretched ? rate.max : rate.min) * 60 * length) / 7),
                     max: Math.round((rate.max * 60 * length) / 7),
                 },
                 blocks: blocks.map((block, j) => {

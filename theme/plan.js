@@ -123,6 +123,12 @@
             start.focus();
         });
         download.addEventListener('click', () => downloadCalendar(store, data));
+        // What each track makes of the plan, beside its name.
+        for (const radio of form.querySelectorAll('input[name="plan-track"]')) {
+            const plan = model.schedule(data, { track: radio.value || null, start: null });
+            const note = h('span', { class: 'roadbook-plan-note', text: describeShape(plan, data) });
+            radio.parentElement.append(note);
+        }
 
         function render() {
             const chosen = storedPlan(store);
@@ -148,6 +154,23 @@
             }
         });
         render();
+    }
+
+    /** `10 weeks (leaves out 1-2) in 10 calendar weeks, 10-15 h a week`. */
+    function describeShape(plan, data) {
+        const weeks = plan.days % 7 === 0 ? `${plan.days / 7} calendar weeks` : `${plan.days} days`;
+        let text = `${plan.weeks.length} of ${data.weeks.length} weeks in ${weeks}`;
+        if (plan.left.length > 0) {
+            text += `, leaving out ${listWeeks(plan.left)}`;
+        }
+        const focus = plan.weeks.filter((w) => w.focus).map((w) => w.week.number);
+        if (focus.length > 0 && focus.length < plan.weeks.length) {
+            text += `, more time on ${listWeeks(focus)}`;
+        }
+        if (plan.pace) {
+            text += `; ${model.describePlanned({ min: plan.pace.min * 60, max: plan.pace.max * 60 })} a week`;
+        }
+        return text;
     }
 
     function describePlan(plan, data, today) {

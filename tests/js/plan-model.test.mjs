@@ -129,6 +129,8 @@ test('experienced developers skip weeks 1-2 and focus on 9-10 in ten weeks', () 
   assert.equal(plan.days, 70);
   assert.equal(formatDate(plan.weeks[0].first), '2026-01-05', 'week 3 is the first week');
   assert.equal(formatDate(plan.end), '2026-03-15');
+  assert.deepEqual(plan.weeks[0].planned, { min: 600, max: 900 });
+  assert.deepEqual(plan.weeks[6].planned, { min: 900, max: 900 }, 'week 9 gets its more time as 15 hours');
 });
 
 test('career changers: 16 weeks, the four extra ones going to weeks 1-4', () => {
@@ -232,7 +234,7 @@ test('time: logged minutes per week and in total against the plan', () => {
   assert.equal(report.rows.length, 10);
   assert.equal(report.rows[0].logged, 90);
   assert.equal(report.total.logged, 690, 'week 1 is not in this plan, its minutes not counted');
-  assert.deepEqual(report.total.planned, { min: 6000, max: 9000 });
+  assert.deepEqual(report.total.planned, { min: 8 * 600 + 2 * 900, max: 9000 }, 'weeks 9-10 plan 15 hours');
   const none = model.timeReport(model.schedule({ ...shippedData(), hours: null }, null), () => 0);
   assert.equal(none.total.planned, null, 'a roadmap that states no hours plans none');
 });
