@@ -166,6 +166,7 @@ pub(crate) fn data_json(roadmap: &Roadmap, with_items: bool) -> String {
         weeks,
         tracks,
     };
+    // Strings, whole numbers and finite hours: serialising cannot fail.
     let json = serde_json::to_string(&data).expect("plan data serialises");
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
@@ -235,7 +236,7 @@ fn range_before(text: &str) -> Option<Hours> {
         .or_else(|| before.strip_suffix(" to"))
         .and_then(|rest| number_at_end(rest.trim_end()))
         .map_or(max, |(min, _)| min);
-    (min <= max && max > 0.0).then_some(Hours { min, max })
+    (min <= max && max > 0.0 && max.is_finite()).then_some(Hours { min, max })
 }
 
 /// Inline Markdown as the text a reader sees.
@@ -338,6 +339,8 @@ mod tests {
         assert_eq!(day("10-15 hours per week"), None);
         assert_eq!(week("hours per week"), None);
         assert_eq!(week("15-10 hours per week"), None, "a reversed range");
+        let huge = format!("{} hours per week", "9".repeat(400));
+        assert_eq!(week(&huge), None, "too large to be a number of hours");
         // The first matching mention wins, not the first number.
         assert_eq!(
             week("12 weeks, 1.5-2 hours on weekdays; in all 10-15 hours per week"),

@@ -32,6 +32,7 @@ export default {
     await page.locator('[data-plan-this-week]').screenshot({ path: `${ctx.artifacts}/home-this-week.png` });
     await ctx.step(() => ctx.expectAccessible(page, home));
     await ctx.step(() => expectBeforeAndAfter(ctx, page, home));
+    await ctx.step(() => expectLocalDate(ctx, home));
     await page.setViewportSize({ width: 390, height: 844 });
     await ctx.load(page, url);
     await ctx.step(() => expectPhoneWidth(ctx, page, url));
@@ -169,3 +170,21 @@ async function expectPhoneWidth(ctx, page, url) {
   if (overflow > 1) ctx.fail(url, `at 390 px the page is ${overflow} px wider than the screen`);
   await page.locator('[data-plan-calendar]').scrollIntoViewIfNeeded();
 }
+
+/**
+ * "Today" is the learner's calendar date, not UTC's: at 00:30 on 14 January
+ * in Kiritimati (UTC+14) it is still 13 January in UTC, day 9 of the plan.
+ */
+async function expectLocalDate(ctx, url) {
+  const context = await ctx.browser.newContext({ timezoneId: 'Pacific/Kiritimati' });
+  await context.route((u) => !u.href.startsWith(ctx.base), (route) => route.abort('blockedbyclient'));
+  const page = await context.newPage();
+  await page.clock.setFixedTime(new Date('2026-01-13T10:30:00Z'));
+  await ctx.load(page, url);
+  await page.evaluate((plan) => window.roadbookStore.set('plan', plan), { track: CAREER, start: START });
+  await ctx.load(page, url);
+  const text = await page.textContent('[data-plan-this-week]');
+  if (!text.includes('Day 10 of 112')) ctx.fail(url, `in Kiritimati on 14 January "This week" says: ${text}`);
+  await context.close();
+}
+
