@@ -271,18 +271,16 @@
                 'data-plan-time-week': row.week.id,
             });
             input.addEventListener('change', () => {
-                const minutes = model.parseMinutes(input.value);
+                const minutes = input.value.trim() === '' ? 0 : model.parseMinutes(input.value);
                 if (minutes === null) {
                     status.textContent = `"${input.value}" is not a duration: write minutes (90), hours and minutes (1:30) or 2 h 15 min.`;
                     input.setAttribute('aria-invalid', 'true');
                     return;
                 }
                 input.removeAttribute('aria-invalid');
-                if (minutes === 0) {
-                    store.remove('time:' + row.week.id);
-                } else {
-                    store.set('time:' + row.week.id, minutes);
-                }
+                // 0 is stored, not removed: an import merging by newest
+                // change must see that the time was cleared.
+                store.set('time:' + row.week.id, minutes);
                 input.value = minutes === 0 ? '' : model.describeMinutes(minutes);
                 status.textContent = `${row.week.name}: ${minutes === 0 ? 'no time' : model.describeMinutes(minutes)} logged.`;
                 update();

@@ -136,6 +136,14 @@ async function logTimeByKeyboard(ctx, page, url) {
   if (value !== '2 h 30 min' || total !== '150') ctx.fail(url, `after a reload week 1 shows "${value}", the total ${total} minutes`);
   const row = await page.textContent('.roadbook-plan-time-table tbody tr');
   if (!row.includes('20-30 h') || !row.includes('17 h 30 min below the plan')) ctx.fail(url, `week 1's time row reads "${row}"`);
+  // Not a duration: said so, nothing stored.
+  await page.fill('#plan-time-w02', 'soon');
+  await page.press('#plan-time-w02', 'Tab');
+  const status = await page.textContent('[data-plan-time] [role="status"]');
+  if (!status.includes('is not a duration') || (await page.getAttribute('#plan-time-w02', 'aria-invalid')) !== 'true') {
+    ctx.fail(url, `"soon" as a duration reads "${status}"`);
+  }
+  if ((await stored(page, 'time:w02')) !== null) ctx.fail(url, '"soon" was stored as a duration');
 }
 
 /** The home page's block names today's week and block and links to them. */
