@@ -114,7 +114,10 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .iter()
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
-        files: Vec::new(),
+        files: vec![(
+            crate::book_data::PATH.into(),
+            crate::book_data::script(&project.parsed.roadmap, &inputs),
+        )],
     };
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);
