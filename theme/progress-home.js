@@ -46,7 +46,7 @@
         const table = el('table', { class: 'roadbook-progress-table' });
         const status = el('p', { class: 'roadbook-transfer-status', role: 'status' });
 
-        const cells = (name, count) => [
+        const cells = (count) => [
             el('td', { class: 'roadbook-num' }, String(count.done)),
             el('td', { class: 'roadbook-num' }, String(count.skipped)),
             el('td', { class: 'roadbook-num' }, String(count.remaining)),
@@ -95,7 +95,7 @@
                         'tr',
                         { class: 'roadbook-phase-row' },
                         el('th', { scope: 'row' }, el('a', { href: phase.path }, phase.title)),
-                        ...cells(phase.title, byPhase[phase.id]),
+                        ...cells(byPhase[phase.id]),
                     ),
                 );
                 for (const id of phase.weeks) {
@@ -105,7 +105,7 @@
                             'tr',
                             {},
                             el('th', { scope: 'row' }, el('a', { href: week.path }, week.name + (week.title ? ': ' + week.title : ''))),
-                            ...cells(week.name, byWeek[id]),
+                            ...cells(byWeek[id]),
                         ),
                     );
                 }
