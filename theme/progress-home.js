@@ -43,6 +43,7 @@
         const summary = el('p', { class: 'roadbook-overall' });
         const bar = el('progress', { max: '100', value: '0', 'aria-label': 'Share of the plan done' });
         const next = el('p', { class: 'roadbook-next' });
+        const milestones = el('p', { class: 'roadbook-milestones' });
         const table = el('table', { class: 'roadbook-progress-table' });
         const status = el('p', { class: 'roadbook-transfer-status', role: 'status' });
 
@@ -62,6 +63,14 @@
                 ' items: ' + all.percent + ' % of your plan' + (all.inProgress ? ' (' + all.inProgress + ' in progress)' : '') + '.';
             bar.value = all.percent;
             bar.textContent = all.percent + ' %';
+            const reached = model.tally(data.milestones.map((m) => ({ state: model.stateOf(store, m.id, !!m.checked) })));
+            milestones.replaceChildren();
+            if (data.milestones.length > 0) {
+                milestones.append(
+                    el('a', { href: 'milestones.html' }, 'Milestones'),
+                    ' reached: ' + reached.done + ' of ' + (reached.done + reached.remaining) + '.',
+                );
+            }
             const upcoming = model.nextItem(data, states);
             next.replaceChildren();
             if (upcoming) {
@@ -181,6 +190,7 @@
             summary,
             bar,
             next,
+            milestones,
             table,
             el(
                 'div',

@@ -23,6 +23,9 @@
     const store = window.roadbookStore;
     const model = window.roadbookProgress;
     if (!store || !model) {
+        // book.toml's additional-js lists store.js and progress-model.js
+        // before this file; without them no state can be read.
+        console.warn('roadbook: progress needs theme/store.js and theme/progress-model.js listed before theme/progress.js');
         return;
     }
     const root = typeof path_to_root === 'string' ? path_to_root : '';
