@@ -26,7 +26,9 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("mermaid.min.js"),
     theme!("mermaid-init.js"),
     theme!("store.js"),
+    theme!("progress-model.js"),
     theme!("progress.js"),
+    theme!("progress-home.js"),
     theme!("progress.css"),
     theme!("a11y.js"),
     theme!("plan-model.js"),
@@ -56,6 +58,21 @@ pub(crate) fn provide_theme<'a>(
         written.push(name);
     }
     Ok(written)
+}
+
+/// The theme asset `theme/NAME` for a file one page loads itself (not
+/// listed in book.toml, so mdBook does not copy it): the book's own copy
+/// when it has one, else the built-in one.
+pub(crate) fn page_asset(root: &Path, name: &str) -> Result<Vec<u8>> {
+    let file = root.join(name);
+    if file.exists() {
+        return std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
+    }
+    THEME
+        .iter()
+        .find(|(asset, _)| *asset == name)
+        .map(|(_, bytes)| bytes.to_vec())
+        .with_context(|| format!("roadbook has no built-in {name}"))
 }
 
 /// Writes `bytes` to `file`, creating its folder.

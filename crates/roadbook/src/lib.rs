@@ -13,6 +13,7 @@ use clap::Parser;
 mod api_docs;
 mod assets;
 mod book;
+mod book_data;
 mod build_stamp;
 mod cli;
 mod cmd;

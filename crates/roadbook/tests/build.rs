@@ -256,6 +256,16 @@ fn the_built_book_has_the_generated_pages_diagrams_and_no_reload_script() {
             .any(|p| p.starts_with("theme") && p.to_string_lossy().contains("mermaid")),
         "Mermaid's JS is in the book"
     );
+    let data = std::fs::read_to_string(book.join("roadbook-data.js")).unwrap();
+    assert!(
+        data.contains("window.roadbookData = {\"version\":1,"),
+        "the roadmap as data for the scripts: {}",
+        &data[..data.len().min(200)]
+    );
+    assert!(
+        files.contains_key(Path::new("theme/progress-home.js")),
+        "the home page's own script is in the book, under the name the page loads"
+    );
 }
 
 #[test]

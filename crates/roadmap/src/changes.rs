@@ -15,12 +15,14 @@ pub fn check_id_changes(before: &Roadmap, after: &Roadmap, file: &str) -> Vec<Di
         .map(|(id, _, what)| (id, what))
         .collect();
     let new = crate::ids(after);
+    let aliased = crate::aliases(after);
     let is_new = |id: &str| !old.iter().any(|(o, _)| o == id);
     let added: Vec<&(String, crate::Span, &'static str)> =
         new.iter().filter(|(id, ..)| is_new(id)).collect();
     let mut diagnostics = Vec::new();
     for (id, what) in &old {
-        if new.iter().any(|(n, ..)| n == id) {
+        if new.iter().any(|(n, ..)| n == id) || aliased.iter().any(|(a, _)| a == id) {
+            // Still there, or renamed with the old ID recorded.
             continue;
         }
         let candidates = added
@@ -31,7 +33,7 @@ pub fn check_id_changes(before: &Roadmap, after: &Roadmap, file: &str) -> Vec<Di
             Some((renamed, span, _)) => diagnostics.push(
                 Diagnostic::error("changed-id", file, *span, format!("this {what} changed its ID from `{id}` to `{renamed}`"))
                     .with_label("learners' saved progress and links use the old ID")
-                    .with_help(format!("keep the old ID by ending the line with `<!-- id: {id} -->`")),
+                    .with_help(format!("keep the old ID by ending the line with `<!-- id: {id} -->`, or keep the new one and let saved progress follow it with `<!-- was: {id} -->`")),
             ),
             None => diagnostics.push(
                 Diagnostic::warning("removed-id", file, crate::Span { line: 1, column: 1, start: 0, end: 0 }, format!("the {what} `{id}` is gone"))
@@ -89,6 +91,24 @@ mod tests {
             "Implement a circuit breaker pattern <!-- id: w01-implement-circuit-breaker -->",
         );
         assert_eq!(check(PLAN, &after), vec![]);
+    }
+
+    #[test]
+    fn an_alias_records_the_rename() {
+        let after = PLAN.replace(
+            "Implement the circuit breaker",
+            "Implement a circuit breaker pattern <!-- was: w01-implement-circuit-breaker -->",
+        );
+        assert_eq!(check(PLAN, &after), vec![]);
+        let other = PLAN.replace(
+            "Implement the circuit breaker",
+            "Implement a circuit breaker pattern <!-- was: w01-something-else -->",
+        );
+        assert_eq!(
+            check(PLAN, &other).iter().map(|f| f.0).collect::<Vec<_>>(),
+            ["changed-id"],
+            "an alias of another ID does not excuse this rename"
+        );
     }
 
     #[test]

@@ -51,11 +51,38 @@ pub fn is_valid(id: &str) -> bool {
 /// The `<!-- id: xyz -->` override in `text`, if any, with its byte range in
 /// `text`.
 pub(crate) fn find_override(text: &str) -> Option<(String, std::ops::Range<usize>)> {
-    let start = text.find("<!--")?;
-    let end = start + text[start..].find("-->")? + 3;
-    let inner = text[start + 4..end - 3].trim();
-    let value = inner.strip_prefix("id:")?.trim();
-    Some((value.to_owned(), start..end))
+    comments(text).find_map(|(inner, range)| {
+        let value = inner.strip_prefix("id:")?.trim();
+        Some((value.to_owned(), range))
+    })
+}
+
+/// The old IDs an `<!-- was: old-id, older-id -->` comment in `text` records
+/// (an alias: progress saved under an old ID follows the item), with the
+/// comment's byte range in `text`. Empty names are left out.
+pub(crate) fn find_aliases(text: &str) -> Option<(Vec<String>, std::ops::Range<usize>)> {
+    comments(text).find_map(|(inner, range)| {
+        let value = inner.strip_prefix("was:")?;
+        let names = value
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Some((names, range))
+    })
+}
+
+/// Every complete `<!-- … -->` comment of `text`: its trimmed inside and its
+/// byte range.
+fn comments(text: &str) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = from + text[from..].find("<!--")?;
+        let end = start + 4 + text[start + 4..].find("-->")? + 3;
+        from = end;
+        Some((text[start + 4..end - 3].trim(), start..end))
+    })
 }
 
 /// The ID of week `number` (`w01`).
@@ -139,6 +166,25 @@ mod tests {
         assert_eq!(id, "w01-x");
         assert_eq!(range, 6..24);
         assert!(find_override("<!-- a note -->").is_none());
+        let (id, range) = find_override("Do it <!-- was: w01-y --> <!-- id: w01-x -->").unwrap();
+        assert_eq!(
+            (id.as_str(), range),
+            ("w01-x", 26..44),
+            "the override need not come first"
+        );
+    }
+
+    #[test]
+    fn aliases_are_found_in_their_own_comment() {
+        let (names, range) =
+            find_aliases("Do it <!-- id: w01-x --> <!-- was: w01-a, w01-b , -->").unwrap();
+        assert_eq!(names, ["w01-a", "w01-b"]);
+        assert_eq!(range, 25..53);
+        assert!(find_aliases("Do it <!-- id: w01-x -->").is_none());
+        assert!(
+            find_aliases("Do it <!-- was: w01-x").is_none(),
+            "an unclosed comment is text"
+        );
     }
 
     #[test]

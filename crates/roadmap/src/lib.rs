@@ -77,3 +77,19 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Parsed {
 pub fn ids(roadmap: &Roadmap) -> Vec<(String, Span, &'static str)> {
     parse::all_ids(roadmap)
 }
+
+/// Every old ID the roadmap records (`<!-- was: old-id -->`), with the ID of
+/// the item or milestone that took its progress over.
+#[must_use]
+pub fn aliases(roadmap: &Roadmap) -> Vec<(String, String)> {
+    let items = roadmap
+        .items()
+        .flat_map(|(_, item)| item.aliases.iter().map(|a| (a.clone(), item.id.clone())));
+    let milestones = roadmap.milestones.iter().flat_map(|group| {
+        group
+            .milestones
+            .iter()
+            .flat_map(|m| m.aliases.iter().map(|a| (a.clone(), m.id.clone())))
+    });
+    items.chain(milestones).collect()
+}

@@ -249,6 +249,9 @@ pub struct Item {
     pub hands_on: Option<HandsOn>,
     /// Whether the checkbox is ticked in the source.
     pub checked: bool,
+    /// Old IDs of the item, from `<!-- was: old-id -->` on its line:
+    /// progress saved under one of them is the item's progress.
+    pub aliases: Vec<String>,
     /// Where the list item starts.
     pub span: Span,
 }
@@ -329,6 +332,8 @@ pub struct Milestone {
     pub text: String,
     /// Whether the checkbox is ticked in the source.
     pub checked: bool,
+    /// Old IDs of the milestone, from `<!-- was: old-id -->` on its line.
+    pub aliases: Vec<String>,
     /// Where the list item starts.
     pub span: Span,
 }

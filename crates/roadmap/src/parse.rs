@@ -21,6 +21,7 @@ pub(crate) fn parse(source: &str, file: &str) -> Parsed {
         diagnostics: Vec::new(),
         part: Part::Introduction,
         at: At::Start,
+        aliases: Vec::new(),
     };
     if source.trim().is_empty() {
         parser.diagnostics.push(
@@ -77,6 +78,9 @@ struct Parser<'a> {
     diagnostics: Vec<Diagnostic>,
     part: Part,
     at: At,
+    /// Every `<!-- was: … -->` alias read: (old ID, where the comment is,
+    /// the ID of the element it stands on).
+    aliases: Vec<(String, Span, String)>,
 }
 
 /// A `**Label**: rest` at the start of a paragraph or item.
@@ -457,6 +461,7 @@ impl<'a> Parser<'a> {
         let span = self.span(range.clone());
         let text = self.text(&body).to_owned();
         let (text, override_id) = self.take_override(&text, body.start);
+        let (text, aliases) = self.take_aliases(&text, body.start);
         let labelled = labelled(&text);
         if let Some(labelled) = &labelled {
             self.check_emphasis(labelled, body.start);
@@ -464,6 +469,21 @@ impl<'a> Parser<'a> {
         if self.at == At::Week(WeekMode::Head) && self.current_week().unit != UnitKind::Week {
             // Items straight under a day, module or version heading.
             self.open_block("", "", span);
+        }
+        let keeps_aliases = matches!(self.at, At::Week(WeekMode::Block) | At::Milestones);
+        if !keeps_aliases && let Some((_, span)) = &aliases {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "unused-alias",
+                    self.file,
+                    *span,
+                    "only checklist items and milestones keep progress, so only they take old IDs",
+                )
+                .with_label("this `<!-- was: … -->` is ignored")
+                .with_help(
+                    "remove the comment; links to the old ID of this element no longer lead here",
+                ),
+            );
         }
         match self.at {
             At::Week(WeekMode::Block) => {
@@ -482,11 +502,13 @@ impl<'a> Parser<'a> {
                     ),
                     None => (None, text.trim().to_owned()),
                 };
+                let id = override_id.unwrap_or_else(|| id::join(&week_id, &id::slug(&text)));
                 let item = Item {
-                    id: override_id.unwrap_or_else(|| id::join(&week_id, &id::slug(&text))),
+                    id: id.clone(),
                     text,
                     hands_on,
                     checked: checked.unwrap_or(false),
+                    aliases: self.record_aliases(aliases, &id),
                     span,
                 };
                 self.current_week()
@@ -511,13 +533,17 @@ impl<'a> Parser<'a> {
                     (l.label.to_owned(), l.rest.to_owned())
                 });
                 let key = if label.is_empty() { &text } else { &label };
+                let id = override_id.unwrap_or_else(|| {
+                    id::join(&group.id.replacen("milestones", "ms", 1), &id::slug(key))
+                });
+                let aliases = self.record_aliases(aliases, &id);
+                let group = self.roadmap.milestones.last_mut().expect("At::Milestones");
                 group.milestones.push(Milestone {
-                    id: override_id.unwrap_or_else(|| {
-                        id::join(&group.id.replacen("milestones", "ms", 1), &id::slug(key))
-                    }),
+                    id,
                     label,
                     text,
                     checked: checked.unwrap_or(false),
+                    aliases,
                     span,
                 });
             }
@@ -615,6 +641,41 @@ impl<'a> Parser<'a> {
             );
             (without.trim().to_owned(), None)
         }
+    }
+
+    /// Removes an `<!-- was: … -->` alias comment from an item's text,
+    /// checking each name: the valid ones come back with the comment's span.
+    fn take_aliases(&mut self, text: &str, offset: usize) -> (String, Option<(Vec<String>, Span)>) {
+        let Some((names, range)) = id::find_aliases(text) else {
+            return (text.to_owned(), None);
+        };
+        let span = self.span(offset + range.start..offset + range.end);
+        let without = format!("{}{}", &text[..range.start], &text[range.end..]);
+        let mut valid = Vec::new();
+        for name in names {
+            if id::is_valid(&name) {
+                valid.push(name);
+            } else {
+                self.diagnostics.push(
+                    Diagnostic::error("invalid-alias", self.file, span, format!("`{name}` is not a valid old ID"))
+                        .with_label("an alias names an ID the element had before")
+                        .with_help("write the old ID as `check --base` printed it, e.g. `<!-- was: w01-circuit-breaker -->`"),
+                );
+            }
+        }
+        (without.trim().to_owned(), Some((valid, span)))
+    }
+
+    /// Keeps `aliases` of the element `id` for the checks of `finish`, and
+    /// returns the names.
+    fn record_aliases(&mut self, aliases: Option<(Vec<String>, Span)>, id: &str) -> Vec<String> {
+        let Some((names, span)) = aliases else {
+            return Vec::new();
+        };
+        for name in &names {
+            self.aliases.push((name.clone(), span, id.to_owned()));
+        }
+        names
     }
 
     fn benefit(
@@ -818,6 +879,7 @@ impl<'a> Parser<'a> {
         self.assign_section_ids();
         self.check_weeks();
         self.check_ids();
+        self.check_aliases();
         self.check_encoding();
         self.diagnostics
             .sort_by_key(|d| (d.file.clone(), d.span.start));
@@ -986,6 +1048,49 @@ impl<'a> Parser<'a> {
                 );
             } else {
                 seen.insert(id, (span, what));
+            }
+        }
+    }
+
+    /// An old ID must name nothing else: not a live ID (progress saved
+    /// under it would belong to two elements) and not another alias.
+    fn check_aliases(&mut self) {
+        let live: std::collections::BTreeMap<String, (Span, &str)> = all_ids(&self.roadmap)
+            .into_iter()
+            .map(|(id, span, what)| (id, (span, what)))
+            .collect();
+        let mut seen: std::collections::BTreeMap<&str, (Span, &str)> =
+            std::collections::BTreeMap::new();
+        for (alias, span, owner) in &self.aliases {
+            if let Some((at, what)) = live.get(alias) {
+                let (message, label) = if alias == owner {
+                    (
+                        format!("`{alias}` is this {what}'s own ID, not an old one"),
+                        "an alias names an ID the element no longer has".to_owned(),
+                    )
+                } else {
+                    (
+                        format!("the old ID `{alias}` is the ID of a {what}"),
+                        format!(
+                            "progress saved under `{alias}` would count for `{owner}` and that {what}"
+                        ),
+                    )
+                };
+                self.diagnostics.push(
+                    Diagnostic::error("alias-collision", self.file, *span, message)
+                        .with_label(label)
+                        .with_related(self.file, *at, format!("the {what} with the ID `{alias}`"))
+                        .with_help("remove the alias, or give the other element its own ID with `<!-- id: … -->`"),
+                );
+            } else if let Some((first, first_owner)) = seen.get(alias.as_str()) {
+                self.diagnostics.push(
+                    Diagnostic::error("duplicate-alias", self.file, *span, format!("the old ID `{alias}` is claimed twice"))
+                        .with_label(format!("here for `{owner}`"))
+                        .with_related(self.file, *first, format!("first for `{first_owner}`"))
+                        .with_help("an old ID's progress can follow one element only: keep the alias on the element that replaced it"),
+                );
+            } else {
+                seen.insert(alias, (*span, owner));
             }
         }
     }

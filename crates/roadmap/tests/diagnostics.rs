@@ -65,6 +65,85 @@ fn id_override_that_is_invalid() {
 }
 
 #[test]
+fn an_alias_is_read_into_the_model_and_out_of_the_text() {
+    let source = format!(
+        "{WEEK_1}- [x] second task <!-- was: w01-old-second, w01-older -->\n\n## Milestones\n### Week 1 Milestones\n- [ ] **Done**: all <!-- was: ms-w01-finished -->\n"
+    );
+    let parsed = roadmap::parse(&source, "roadmap.md");
+    assert_eq!(parsed.diagnostics.len(), 0, "{:?}", parsed.diagnostics);
+    let (_, item) = parsed.roadmap.items().nth(1).unwrap();
+    assert_eq!(
+        (item.id.as_str(), item.text.as_str()),
+        ("w01-second-task", "second task")
+    );
+    assert_eq!(item.aliases, ["w01-old-second", "w01-older"]);
+    assert_eq!(
+        roadmap::aliases(&parsed.roadmap),
+        [
+            ("w01-old-second".to_owned(), "w01-second-task".to_owned()),
+            ("w01-older".to_owned(), "w01-second-task".to_owned()),
+            ("ms-w01-finished".to_owned(), "ms-w01-done".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn an_alias_with_an_id_override_on_one_line() {
+    let parsed = roadmap::parse(
+        &format!("{WEEK_1}- [ ] other <!-- was: w01-x --> <!-- id: w01-mine -->\n"),
+        "roadmap.md",
+    );
+    let (_, item) = parsed.roadmap.items().nth(1).unwrap();
+    assert_eq!(
+        (item.id.as_str(), item.text.as_str()),
+        ("w01-mine", "other")
+    );
+    assert_eq!(item.aliases, ["w01-x"]);
+}
+
+#[test]
+fn an_alias_that_is_a_live_id() {
+    check(
+        &format!("{WEEK_1}- [ ] other <!-- was: w01-first-task -->\n"),
+        &["error alias-collision 7:13"],
+    );
+    check(
+        &format!("{WEEK_1}- [ ] other <!-- was: w01-other -->\n"),
+        &["error alias-collision 7:13"],
+    );
+    let parsed = roadmap::parse(
+        &format!("{WEEK_1}- [ ] other <!-- was: w01-first-task -->\n"),
+        "roadmap.md",
+    );
+    assert_eq!(
+        parsed.diagnostics[0].related[0].span.line, 6,
+        "points at the live ID"
+    );
+}
+
+#[test]
+fn an_alias_claimed_twice() {
+    check(
+        &format!(
+            "{WEEK_1}- [ ] other <!-- was: w01-gone -->\n- [ ] third <!-- was: w01-gone -->\n"
+        ),
+        &["error duplicate-alias 8:13"],
+    );
+}
+
+#[test]
+fn an_alias_that_is_invalid_or_unused() {
+    check(
+        &format!("{WEEK_1}- [ ] other <!-- was: Old One -->\n"),
+        &["error invalid-alias 7:13"],
+    );
+    check(
+        &format!("{WEEK_1}\n**Deliverables**:\n- shipped <!-- was: w01-x -->\n"),
+        &["warning unused-alias 9:11"],
+    );
+}
+
+#[test]
 fn week_out_of_order() {
     let source = "# P\n### Week 1: A\n**D: T**\n- [ ] alpha\n### Week 3: C\n**D: T**\n- [ ] gamma\n### Week 2: B\n**D: T**\n- [ ] beta\n";
     check(source, &["error missing-week 5:1", "error week-order 8:1"]);

@@ -114,7 +114,16 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .iter()
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
-        files: Vec::new(),
+        files: vec![
+            (
+                crate::book_data::PATH.into(),
+                crate::book_data::script(&project.parsed.roadmap, &inputs),
+            ),
+            (
+                "theme/progress-home.js".into(),
+                crate::assets::page_asset(&config.root, "theme/progress-home.js")?,
+            ),
+        ],
     };
     if crate::plan_page::applies(&project.parsed.roadmap) {
         options.files.extend(crate::plan_page::files(config)?);

@@ -1,0 +1,229 @@
+// The home page's "Your progress": overall, per phase and per unit counts
+// with a bar, "continue where you left off", and the learner's data moved
+// between browsers: export (JSON of everything the book keeps, or a
+// Markdown checklist), import (an export, or a JSON list of done item IDs),
+// reset. Loaded only by the home page, into `#roadbook-journey`; the logic
+// is theme/progress-model.js, the page wiring theme/progress.js
+// (`window.roadbookJourney`).
+(() => {
+    'use strict';
+
+    const el = (tag, attrs, ...children) => {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attrs || {})) {
+            if (name === 'class') {
+                node.className = value;
+            } else {
+                node.setAttribute(name, value);
+            }
+        }
+        node.append(...children);
+        return node;
+    };
+
+    const download = (name, type, text) => {
+        const url = URL.createObjectURL(new Blob([text], { type }));
+        const link = el('a', { href: url, download: name });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+    };
+
+    const start = (journey) => {
+        const host = document.getElementById('roadbook-journey');
+        const data = journey.data;
+        if (!host || !data) {
+            return;
+        }
+        const { model, store } = journey;
+        const unit = host.getAttribute('data-unit') || 'week';
+        const unitTitle = unit.charAt(0).toUpperCase() + unit.slice(1);
+        const title = document.title.split(' - ').pop();
+        const summary = el('p', { class: 'roadbook-overall' });
+        const bar = el('progress', { max: '100', value: '0', 'aria-label': 'Share of the plan done' });
+        const next = el('p', { class: 'roadbook-next' });
+        const milestones = el('p', { class: 'roadbook-milestones' });
+        const table = el('table', { class: 'roadbook-progress-table' });
+        const status = el('p', { class: 'roadbook-transfer-status', role: 'status' });
+
+        const cells = (count) => [
+            el('td', { class: 'roadbook-num' }, String(count.done)),
+            el('td', { class: 'roadbook-num' }, String(count.skipped)),
+            el('td', { class: 'roadbook-num' }, String(count.remaining)),
+            el('td', { class: 'roadbook-num' }, count.percent + ' %'),
+        ];
+
+        const draw = () => {
+            const states = journey.states();
+            const all = model.tally(states);
+            const { byWeek, byPhase } = model.tallies(data, states);
+            summary.textContent =
+                all.done + ' done, ' + all.skipped + ' skipped, ' + all.remaining + ' remaining of ' + all.total +
+                ' items: ' + all.percent + ' % of your plan' + (all.inProgress ? ' (' + all.inProgress + ' in progress)' : '') + '.';
+            bar.value = all.percent;
+            bar.textContent = all.percent + ' %';
+            const reached = model.tally(data.milestones.map((m) => ({ state: model.stateOf(store, m.id, !!m.checked) })));
+            milestones.replaceChildren();
+            if (data.milestones.length > 0) {
+                milestones.append(
+                    el('a', { href: 'milestones.html' }, 'Milestones'),
+                    ' reached: ' + reached.done + ' of ' + (reached.done + reached.remaining) + '.',
+                );
+            }
+            const upcoming = model.nextItem(data, states);
+            next.replaceChildren();
+            if (upcoming) {
+                next.append(
+                    'Continue where you left off: ',
+                    el('a', { href: upcoming.href, class: 'roadbook-continue' }, upcoming.week.name + ': ' + upcoming.item.text),
+                );
+            } else {
+                next.append('Everything in your plan is done or skipped. 🎉');
+            }
+            table.replaceChildren(
+                el('caption', {}, 'Progress per phase and ' + unit),
+                el(
+                    'thead',
+                    {},
+                    el(
+                        'tr',
+                        {},
+                        el('th', { scope: 'col' }, unitTitle),
+                        el('th', { scope: 'col', class: 'roadbook-num' }, 'Done'),
+                        el('th', { scope: 'col', class: 'roadbook-num' }, 'Skipped'),
+                        el('th', { scope: 'col', class: 'roadbook-num' }, 'Remaining'),
+                        el('th', { scope: 'col', class: 'roadbook-num' }, '%'),
+                    ),
+                ),
+            );
+            for (const phase of data.phases) {
+                const body = el('tbody');
+                body.append(
+                    el(
+                        'tr',
+                        { class: 'roadbook-phase-row' },
+                        el('th', { scope: 'row' }, el('a', { href: phase.path }, phase.title)),
+                        ...cells(byPhase[phase.id]),
+                    ),
+                );
+                for (const id of phase.weeks) {
+                    const week = data.weeks.find((w) => w.id === id);
+                    body.append(
+                        el(
+                            'tr',
+                            {},
+                            el('th', { scope: 'row' }, el('a', { href: week.path }, week.name + (week.title ? ': ' + week.title : ''))),
+                            ...cells(byWeek[id]),
+                        ),
+                    );
+                }
+                table.append(body);
+            }
+        };
+
+        // Export, import, reset.
+        const exportJson = el('button', { type: 'button' }, 'Export all (JSON)');
+        exportJson.addEventListener('click', () => {
+            const file = model.exportJson(store, title, Date.now());
+            download('roadbook-progress.json', 'application/json', JSON.stringify(file, null, 1) + '\n');
+            status.textContent = 'Exported ' + Object.keys(file.entries).length + ' saved entries.';
+        });
+        const exportMd = el('button', { type: 'button' }, 'Export checklist (Markdown)');
+        exportMd.addEventListener('click', () => {
+            download('roadbook-progress.md', 'text/markdown', model.exportMarkdown(data, journey.states(), title));
+            status.textContent = 'Exported the checklist.';
+        });
+        const input = el('input', { type: 'file', accept: '.json,application/json', class: 'roadbook-sr-only' });
+        const pickFile = el('label', { class: 'roadbook-file' }, 'Import a file…', input);
+        input.addEventListener('change', () => {
+            const file = input.files && input.files[0];
+            if (!file) {
+                return;
+            }
+            const reader = new FileReader();
+            reader.onload = () => {
+                try {
+                    const result = model.merge(store, model.parseImport(String(reader.result), Date.now()), data.aliases);
+                    status.textContent =
+                        'Imported ' + file.name + ': ' + result.added + ' added, ' + result.updated + ' updated, ' +
+                        result.kept + ' kept (this browser had a newer change).';
+                    journey.refresh();
+                    draw();
+                } catch (e) {
+                    status.textContent = 'Could not import ' + file.name + ': ' + e.message + '.';
+                }
+                input.value = '';
+            };
+            reader.readAsText(file);
+        });
+        const reset = el('button', { type: 'button' }, 'Reset progress…');
+        const confirmBox = el('p', { class: 'roadbook-confirm', hidden: '' });
+        reset.addEventListener('click', () => {
+            const saved = store.entries(model.KEY).length;
+            const yes = el('button', { type: 'button' }, 'Erase ' + saved + ' saved states');
+            const no = el('button', { type: 'button' }, 'Keep them');
+            confirmBox.replaceChildren(
+                'This erases every item state saved in this browser (your plan, logged time and notes stay). ',
+                yes,
+                no,
+            );
+            confirmBox.hidden = false;
+            no.focus();
+            no.addEventListener('click', () => {
+                confirmBox.hidden = true;
+                reset.focus();
+            });
+            yes.addEventListener('click', () => {
+                for (const [key] of store.entries(model.KEY)) {
+                    store.remove(key);
+                }
+                confirmBox.hidden = true;
+                status.textContent = 'Progress reset: ' + saved + ' saved states erased.';
+                reset.focus();
+                journey.refresh();
+                draw();
+            });
+        });
+
+        host.replaceChildren(
+            summary,
+            bar,
+            next,
+            milestones,
+            table,
+            el(
+                'div',
+                { class: 'roadbook-transfer' },
+                el('h3', {}, 'Move your progress to another browser'),
+                el(
+                    'p',
+                    {},
+                    'file:// and each web address keep separate data: export here, import there. Importing merges item by item, the newer change winning.',
+                ),
+                exportJson,
+                exportMd,
+                pickFile,
+                reset,
+                confirmBox,
+                status,
+            ),
+        );
+        if (!store.persistent) {
+            host.prepend(el('p', {}, 'This browser does not keep data for this page: progress lasts until you close it.'));
+        }
+        draw();
+        store.onChange(draw);
+    };
+
+    const begin = () => {
+        if (window.roadbookJourney) {
+            window.roadbookJourney.ready(start);
+        }
+    };
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', begin);
+    } else {
+        begin();
+    }
+})();
