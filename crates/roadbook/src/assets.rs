@@ -29,6 +29,11 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("progress.js"),
     theme!("progress.css"),
     theme!("a11y.js"),
+    theme!("chrome.css"),
+    theme!("diagram-viewer.js"),
+    theme!("highlight.full.js"),
+    theme!("offline.js"),
+    theme!("sw.js"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in
@@ -52,6 +57,21 @@ pub(crate) fn provide_theme<'a>(
         written.push(name);
     }
     Ok(written)
+}
+
+/// The bytes of the theme file `name` for the book at `root`: the book's own
+/// `theme/NAME` when it has one, roadbook's built-in copy otherwise.
+pub(crate) fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>> {
+    let own = root.join("theme").join(name);
+    if own.is_file() {
+        return std::fs::read(&own).with_context(|| format!("cannot read {}", own.display()));
+    }
+    let path = format!("theme/{name}");
+    THEME
+        .iter()
+        .find(|(asset, _)| *asset == path)
+        .map(|(_, bytes)| bytes.to_vec())
+        .with_context(|| format!("roadbook has no built-in {path}"))
 }
 
 /// Writes `bytes` to `file`, creating its folder.
