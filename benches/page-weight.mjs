@@ -94,7 +94,8 @@ async function main() {
   for (const r of rows) {
     const largest = r.largest.slice(0, 2)
       .map((l) => `${l.url.split('/').pop()} ${kb(l.bytes)}`).join(', ');
-    const worker = r.workerRequests > 0 ? ` (+ service worker: ${r.workerRequests} requests, ${kb(r.workerBytes)})` : '';
+    const worker = r.workerRequests > 0
+      ? ` (network with the service worker: ${kb(r.networkBytes)}; it made ${r.workerRequests} requests)` : '';
     console.log(`| ${r.what} | ${r.mode} | ${r.requests} | ${kb(r.bytes)}${worker} | ${largest} |`);
   }
   if (args.json) {

@@ -39,7 +39,8 @@
         // worker this page and what it loaded, so they are kept too.
         const handOver = (registration) => {
             if (container.controller || !registration.active) return;
-            const loaded = win.performance.getEntriesByType('resource').map((entry) => entry.name);
+            const loaded = win.performance.getEntriesByType('resource')
+                .map((entry) => ({ url: entry.name, bytes: entry.encodedBodySize }));
             registration.active.postMessage({ type: 'keep', urls: keepUrls(scope, win.location.href, loaded) });
         };
         // A book built without roadbook has no sw.js: it then works online only.
@@ -51,13 +52,23 @@
             });
     }
 
-    /** The page and the files it loaded that belong to the book at `scope`, without fragments. */
+    /**
+     * Files over this size the worker does not fetch a second time now: it
+     * keeps them when a page asks for them again (Mermaid, the search index).
+     */
+    const HAND_OVER_LIMIT = 200000;
+
+    /**
+     * The page and the files it loaded (`{ url, bytes }`) that belong to the
+     * book at `scope` and are not large, without fragments.
+     */
     function keepUrls(scope, page, loaded) {
-        const urls = [page, ...loaded]
+        const small = loaded.filter((entry) => !(entry.bytes > HAND_OVER_LIMIT)).map((entry) => entry.url);
+        const urls = [page, ...small]
             .map((u) => u.split('#')[0])
             .filter((u) => u.startsWith(scope));
         return [...new Set(urls)];
     }
 
-    return { canRegister, worker, keepUrls, start };
+    return { canRegister, worker, keepUrls, HAND_OVER_LIMIT, start };
 });

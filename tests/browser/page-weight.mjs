@@ -6,7 +6,9 @@
 // Bytes are the response bodies as the browser received them, before any
 // compression a host adds (the local server and file:// send none; GitHub
 // Pages gzips text, so the wire is smaller). Requests the book's service
-// worker makes (its precache, over http only) are counted apart.
+// worker makes (its precache, over http only) are counted apart; the local
+// server sends no cache headers, so the worker's fetches of files the page
+// loaded cross the network again (a host's HTTP cache would answer them).
 
 /**
  * Starts counting the requests of `context` (pages and service workers);
@@ -21,12 +23,14 @@ export function meter(context) {
     const worker = Boolean(request.serviceWorker && request.serviceWorker());
     pending.push((async () => {
       let bytes = 0;
+      let fromWorker = false;
       if (!failed) {
         const response = await request.response().catch(() => null);
         const body = response ? await response.body().catch(() => null) : null;
         bytes = body ? body.length : 0;
+        fromWorker = Boolean(response && response.fromServiceWorker());
       }
-      seen.push({ url, bytes, failed, worker, type: request.resourceType() });
+      seen.push({ url, bytes, failed, worker, fromWorker, type: request.resourceType() });
     })());
   };
   const finished = (request) => record(request, false);
@@ -43,7 +47,12 @@ export function meter(context) {
   };
 }
 
-/** Sums requests: all of the page's, the worker's apart, the largest first. */
+/**
+ * Sums requests: what the page loaded (`bytes`, answered by the network or
+ * by the service worker), what the worker fetched (`workerBytes`), and what
+ * crossed the network in all (`networkBytes`: the page's requests the worker
+ * did not answer, plus the worker's own).
+ */
 export function tally(requests) {
   const page = requests.filter((r) => !r.worker);
   const worker = requests.filter((r) => r.worker);
@@ -51,6 +60,7 @@ export function tally(requests) {
   return {
     requests: page.length,
     bytes: sum(page),
+    networkBytes: sum(page.filter((r) => !r.fromWorker)) + sum(worker),
     failed: page.filter((r) => r.failed).map((r) => r.url),
     workerRequests: worker.length,
     workerBytes: sum(worker),

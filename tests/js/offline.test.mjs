@@ -144,10 +144,15 @@ test('installed, the worker has the core assets; offline it answers from them', 
   assert.equal(await worker.dispatch('fetch', { request: other }), undefined, 'not answered');
 });
 
-test('the first page hands over itself and what it loaded from this book only', () => {
+test('the first page hands over itself and the small files it loaded from this book', () => {
+  const loaded = (url, bytes) => ({ url, bytes });
   assert.deepEqual(offline.keepUrls(scope, `${scope}weeks/week-01.html#w01-x`, [
-    `${scope}css/a.css`, 'https://cdn.example/x.js', `${scope}css/a.css`, `${scope}fonts/f.woff2`,
-  ]), [`${scope}weeks/week-01.html`, `${scope}css/a.css`, `${scope}fonts/f.woff2`]);
+    loaded(`${scope}css/a.css`, 18000), loaded('https://cdn.example/x.js', 10),
+    loaded(`${scope}css/a.css`, 18000), loaded(`${scope}fonts/f.woff2`, 15000),
+    loaded(`${scope}theme/mermaid.min.js`, 2667011), loaded(`${scope}toc.js`, undefined),
+  ]), [`${scope}weeks/week-01.html`, `${scope}css/a.css`, `${scope}fonts/f.woff2`, `${scope}toc.js`],
+  'Mermaid (over the limit) is kept when a page asks for it again, not fetched twice now');
+  assert.ok(offline.HAND_OVER_LIMIT < 2667011);
 });
 
 test('what the first page hands over is kept, once, and nothing outside the book', async () => {
