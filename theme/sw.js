@@ -40,11 +40,13 @@
     }
 
     /**
-     * How to answer `request` ({ method, url, mode }): 'page' (network first),
+     * How to answer `request` ({ method, url, mode, cache }): 'page' (network first),
      * 'asset' (cache first) or null (not ours: the browser fetches it).
      */
     function strategy(request, scope) {
-        if (request.method !== 'GET') return null;
+        // `no-store` asks for the network every time (roadbook serve's
+        // reload poll does): never from a cache, never into one.
+        if (request.method !== 'GET' || request.cache === 'no-store') return null;
         const url = new URL(request.url);
         if (!url.href.startsWith(scope) || url.protocol.indexOf('http') !== 0) return null;
         if (request.mode === 'navigate' || url.pathname.endsWith('/') || url.pathname.endsWith('.html')) {

@@ -48,6 +48,8 @@ test('pages go network first, assets cache first, the rest is not ours', () => {
   assert.equal(sw.strategy({ method: 'POST', url: `${scope}x`, mode: 'cors' }, scope), null);
   assert.equal(sw.strategy(get('https://roadbook.example/elsewhere/a.js'), scope), null);
   assert.equal(sw.strategy(get('https://cdn.example/a.js'), scope), null);
+  const poll = { method: 'GET', url: `${scope}__roadbook/version`, mode: 'cors', cache: 'no-store' };
+  assert.equal(sw.strategy(poll, scope), null, "roadbook serve's reload poll always goes to the network");
 });
 
 test('the precache list is absolute, the root first, each once', () => {
