@@ -19,7 +19,7 @@
 #
 # RUNS (default 3) runs of each command; SLOW_RUNS (default RUNS) for the two
 # quadratic ones (original page stage, plain mdBook) on books over 2,000
-# pages, which take minutes a run. MDBOOK=path/to/mdbook (default
+# pages, which take minutes a run (0: not run). MDBOOK=path/to/mdbook (default
 # target/mdbook/bin/mdbook, then the PATH), ROADBOOK=path/to/roadbook
 # (default target/release/roadbook). The API reference stage (`cargo doc`,
 # cached) is skipped (--no-api-docs): plain mdBook has nothing like it.
@@ -40,8 +40,8 @@ if [[ ! -x $ROADBOOK ]]; then
     exit 2
 fi
 if [[ -z $MDBOOK ]] || ! "$MDBOOK" --version | grep -q '^mdbook v0\.5\.'; then
-    echo "error: the plain mdBook 0.5 CLI is needed: cargo install mdbook --version 0.5.4 --locked --root target/mdbook" >&2
-    exit 2
+    echo "warning: no plain mdBook 0.5 CLI, so no comparison with it: cargo install mdbook --version 0.5.4 --locked --root target/mdbook" >&2
+    MDBOOK=""
 fi
 if [[ ! -x /usr/bin/time ]]; then
     echo "error: GNU time is needed for peak memory: apt-get install time" >&2
@@ -114,21 +114,27 @@ bench() {
         if ((i < slow)); then
             read -r s m < <(measure MDBOOK_HTML_FULL_CHAPTER_DATA=1 -- "$ROADBOOK" --root "$dir" build --no-api-docs)
             og_s+=("$s") og_m+=("$m")
-            read -r s m < <(measure -- "$MDBOOK" build "$sources")
-            md_s+=("$s") md_m+=("$m")
+            if [[ -n $MDBOOK ]]; then
+                read -r s m < <(measure -- "$MDBOOK" build "$sources")
+                md_s+=("$s") md_m+=("$m")
+            fi
         fi
     done
     local med
-    med() { printf '%s\n' "$@" | median; }
+    # The median, or "nan" when a command was not run.
+    med() { if (($# == 0)); then echo nan; else printf '%s\n' "$@" | median; fi; }
     local rb og md
     rb=$(med "${rb_s[@]}") og=$(med "${og_s[@]}") md=$(med "${md_s[@]}")
     SECONDS_OF[$name]=$rb
     awk -v n="$name" -v p="$pages" -v rb="$rb" -v rbm="$(med "${rb_m[@]}")" \
         -v sp="$(med "${st_p[@]}")" -v sr="$(med "${st_r[@]}")" -v sb="$(med "${st_b[@]}")" -v si="$(med "${st_i[@]}")" \
         -v og="$og" -v ogm="$(med "${og_m[@]}")" -v md="$md" -v mdm="$(med "${md_m[@]}")" -v runs="$runs" -v slow="$slow" \
-        'BEGIN { printf "| %s | %d | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %.2f s%s | %.0f MiB | %.2f s%s | %.2f× |\n",
-            n, p, rb, rbm / 1024, sp, sr, sb, si, og, (slow < runs ? " (" slow " run)" : ""), ogm / 1024,
-            md, (slow < runs ? " (" slow " run)" : ""), mdm / 1024, rb / md }' >>"$WORK/table"
+        'function sec(x, note) { return (x == "nan") ? "not run" : sprintf("%.2f s%s", x, note) }
+         function mib(x) { return (x == "nan") ? "" : sprintf("%.0f MiB", x / 1024) }
+         BEGIN { note = (slow < runs ? " (" slow " run)" : "")
+            printf "| %s | %d | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %s | %s | %s | %s | %s |\n",
+            n, p, rb, rbm / 1024, sp, sr, sb, si, sec(og, note), mib(ogm), sec(md, note), mib(mdm),
+            (md == "nan") ? "" : sprintf("%.2f×", rb / md) }' >>"$WORK/table"
     {
         echo "$name: roadbook (s): ${rb_s[*]}; peak KiB: ${rb_m[*]}"
         echo "$name: original page stage (s): ${og_s[*]}; peak KiB: ${og_m[*]}"
