@@ -35,6 +35,11 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("ics.js"),
     theme!("plan.js"),
     theme!("plan.css"),
+    theme!("chrome.css"),
+    theme!("diagram-viewer.js"),
+    theme!("highlight.full.js"),
+    theme!("offline.js"),
+    theme!("sw.js"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in
@@ -60,19 +65,19 @@ pub(crate) fn provide_theme<'a>(
     Ok(written)
 }
 
-/// The theme asset `theme/NAME` for a file one page loads itself (not
-/// listed in book.toml, so mdBook does not copy it): the book's own copy
-/// when it has one, else the built-in one.
-pub(crate) fn page_asset(root: &Path, name: &str) -> Result<Vec<u8>> {
-    let file = root.join(name);
-    if file.exists() {
-        return std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
+/// The bytes of the theme file `name` for the book at `root`: the book's own
+/// `theme/NAME` when it has one, roadbook's built-in copy otherwise.
+pub(crate) fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>> {
+    let own = root.join("theme").join(name);
+    if own.is_file() {
+        return std::fs::read(&own).with_context(|| format!("cannot read {}", own.display()));
     }
+    let path = format!("theme/{name}");
     THEME
         .iter()
-        .find(|(asset, _)| *asset == name)
+        .find(|(asset, _)| *asset == path)
         .map(|(_, bytes)| bytes.to_vec())
-        .with_context(|| format!("roadbook has no built-in {name}"))
+        .with_context(|| format!("roadbook has no built-in {path}"))
 }
 
 /// Writes `bytes` to `file`, creating its folder.

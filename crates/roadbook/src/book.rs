@@ -18,6 +18,9 @@ use crate::pages::Page;
 
 mod emit;
 pub(crate) mod generated_text;
+mod not_found;
+pub(crate) mod offline;
+mod on_demand;
 pub(crate) mod preprocess;
 mod progress;
 
@@ -99,6 +102,15 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
     for (inside, bytes) in &options.files {
         crate::assets::write_new(&staging.path().join(inside), bytes)?;
     }
+    let additional_js = book
+        .config
+        .html_config()
+        .map(|html| html.additional_js)
+        .unwrap_or_default();
+    on_demand::write(&config.root, &additional_js, staging.path())?;
+    not_found::write(staging.path())?;
+    // Last: the worker's version is the digest of everything else.
+    offline::write(&config.root, &additional_js, staging.path())?;
     staging.replace(&dest)
 }
 

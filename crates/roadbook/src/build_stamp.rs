@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 pub(crate) const FILE: &str = ".roadbook-build";
 
 /// The stamp of the book built in `dir`: a digest of its files' paths and
-/// bytes (the stamp file left out).
+/// bytes (the stamp file left out, and the service worker, which carries
+/// this stamp as its version).
 pub(crate) fn of_book(dir: &Path) -> Result<String> {
     use std::hash::{Hash, Hasher};
     // SipHash with fixed keys: the same book gives the same stamp.
@@ -21,7 +22,10 @@ pub(crate) fn of_book(dir: &Path) -> Result<String> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if !entry.file_type().is_file() || relative == Path::new(FILE) {
+        if !entry.file_type().is_file()
+            || relative == Path::new(FILE)
+            || relative == Path::new(crate::book::offline::FILE)
+        {
             continue;
         }
         relative.hash(&mut hasher);

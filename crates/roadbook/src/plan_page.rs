@@ -295,16 +295,8 @@ pub(crate) fn files(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     ASSETS
         .iter()
         .map(|path| {
-            let own = config.root.join(path);
-            let bytes = if own.is_file() {
-                std::fs::read(&own).with_context(|| format!("cannot read {}", own.display()))?
-            } else {
-                crate::assets::THEME
-                    .iter()
-                    .find(|(asset, _)| asset == path)
-                    .map(|(_, bytes)| bytes.to_vec())
-                    .with_context(|| format!("{path} is not a built-in theme asset"))?
-            };
+            let name = path.trim_start_matches("theme/");
+            let bytes = crate::assets::theme_file(&config.root, name)?;
             Ok((PathBuf::from(path), bytes))
         })
         .collect()

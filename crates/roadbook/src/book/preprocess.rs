@@ -100,6 +100,7 @@ impl Preprocessor for RoadbookPreprocessor {
         collect_written(&self.pages, &mut wanted);
         let mut listed = HashMap::new();
         take_listed(&mut book.items, &wanted, &mut listed);
+        drop_empty_parts(&mut book.items);
 
         let mut items = Vec::with_capacity(self.pages.len() + book.items.len());
         for page in &self.pages {
@@ -166,6 +167,30 @@ fn take_listed(
         }
         let path = chapter.path.clone().expect("a taken chapter has a path");
         out.insert(path, chapter);
+    }
+}
+
+/// Removes each part title that no chapter follows any more (SUMMARY.md's
+/// `# Exercises` once every exercise page has moved under its week), so the
+/// sidebar shows no heading over nothing. A part ends at the next part title;
+/// separators alone do not keep it, and go with it.
+fn drop_empty_parts(items: &mut Vec<BookItem>) {
+    let mut index = 0;
+    while index < items.len() {
+        if matches!(items[index], BookItem::PartTitle(_)) {
+            let len = 1 + items[index + 1..]
+                .iter()
+                .take_while(|item| !matches!(item, BookItem::PartTitle(_)))
+                .count();
+            let empty = items[index + 1..index + len]
+                .iter()
+                .all(|item| matches!(item, BookItem::Separator));
+            if empty {
+                items.drain(index..index + len);
+                continue;
+            }
+        }
+        index += 1;
     }
 }
 
@@ -382,6 +407,35 @@ mod tests {
         1.W (w.md) []
           1.1.A (a.md) ["W"]
             1.1.1.A1 (a1.md) ["W", "A"]
+        "#);
+    }
+
+    #[test]
+    fn a_part_left_without_chapters_loses_its_title() {
+        let src = tempfile::tempdir().unwrap();
+        let pages = vec![generated(
+            "w.md",
+            "W",
+            vec![written("a.md", "A"), written("b.md", "B")],
+        )];
+        let summary = vec![
+            numbered("Intro", "intro.md", &[1], vec![]),
+            BookItem::PartTitle("Exercises".into()),
+            numbered("A", "a.md", &[2], vec![]),
+            BookItem::Separator,
+            numbered("B", "b.md", &[3], vec![]),
+            BookItem::PartTitle("Reference".into()),
+            numbered("Glossary", "glossary.md", &[4], vec![]),
+            BookItem::PartTitle("Empty at the end".into()),
+        ];
+        let book = run(pages, src.path(), summary).unwrap();
+        insta::assert_snapshot!(outline(&book.items), @r#"
+        1.W (w.md) []
+          1.1.A (a.md) ["W"]
+          1.2.B (b.md) ["W"]
+        2.Intro (intro.md) []
+        # Reference
+        3.Glossary (glossary.md) []
         "#);
     }
 

@@ -121,7 +121,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             ),
             (
                 "theme/progress-home.js".into(),
-                crate::assets::page_asset(&config.root, "theme/progress-home.js")?,
+                crate::assets::theme_file(&config.root, "progress-home.js")?,
             ),
         ],
     };

@@ -1,0 +1,36 @@
+// Page weight: a page without a diagram loads none of Mermaid, and a first
+// visit of a week page stays within 400 KB (uncompressed bodies, see
+// ../page-weight.mjs). The phase page, which has a diagram, must load
+// Mermaid: otherwise "no Mermaid" would hold because it never loads at all.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { firstVisit, kb } from '../page-weight.mjs';
+
+const WEEK_PAGE_LIMIT = 400_000;
+
+export default {
+  name: 'page weight',
+  async run(ctx) {
+    for (const [name, path] of Object.entries(ctx.pages)) {
+      const url = ctx.base + path;
+      const hasDiagram = readFileSync(join(ctx.book, path), 'utf8').includes('<pre class="mermaid">');
+      const visit = await firstVisit(ctx.browser, url);
+      const mermaid = visit.urls.filter((u) => /mermaid[^/]*\.min\.js/.test(u));
+      console.log(`  ${name}: ${visit.requests} requests, ${kb(visit.bytes)}${hasDiagram ? ' (has a diagram)' : ''}`);
+      await ctx.step(() => {
+        if (!hasDiagram && mermaid.length > 0) ctx.fail(url, `a page without a diagram loads Mermaid: ${mermaid.join(', ')}`);
+        if (hasDiagram && mermaid.length === 0) ctx.fail(url, 'a page with a diagram did not load Mermaid');
+        for (const failed of visit.failed) ctx.fail(url, `request failed: ${failed}`);
+      });
+      if (name === 'week') {
+        await ctx.step(() => {
+          if (visit.bytes > WEEK_PAGE_LIMIT) {
+            const largest = visit.largest.slice(0, 3).map((r) => `${r.url.split('/').pop()} ${kb(r.bytes)}`).join(', ');
+            ctx.fail(url, `first visit of a week page is ${kb(visit.bytes)}, over ${kb(WEEK_PAGE_LIMIT)} (largest: ${largest})`);
+          }
+        });
+      }
+    }
+  },
+};
