@@ -40,6 +40,25 @@ pub(crate) struct BuildOptions {
     /// bytes). Written into the staging folder, so they are swapped in with
     /// the pages or not at all.
     pub(crate) files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// Stages run on the staged book once mdBook has written it, each
+    /// returning more files like `files` (the browser's search index, made
+    /// from the staged HTML so that it goes in with the pages).
+    pub(crate) from_staged: Vec<FromStaged>,
+}
+
+/// Files made from the staged book: (path inside the book, bytes).
+pub(crate) type StagedFiles = Vec<(std::path::PathBuf, Vec<u8>)>;
+
+/// A stage that makes files from the staged book (given its folder).
+#[derive(Clone)]
+pub(crate) struct FromStaged(
+    pub(crate) std::sync::Arc<dyn Fn(&Path) -> Result<StagedFiles> + Send + Sync>,
+);
+
+impl std::fmt::Debug for FromStaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FromStaged(..)")
+    }
 }
 
 /// Builds the book with `pages` as its generated part into `options.dest`.
@@ -98,6 +117,11 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
     }
     for (inside, bytes) in &options.files {
         crate::assets::write_new(&staging.path().join(inside), bytes)?;
+    }
+    for stage in &options.from_staged {
+        for (inside, bytes) in (stage.0)(staging.path())? {
+            crate::assets::write_new(&staging.path().join(inside), &bytes)?;
+        }
     }
     staging.replace(&dest)
 }
@@ -378,6 +402,7 @@ optional = true
             quiet: true,
             add: Vec::new(),
             files: vec![("data/plan.js".into(), b"// data".to_vec())],
+            from_staged: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ use clap::Parser;
 mod api_docs;
 mod assets;
 mod book;
+mod browser_search;
 mod build_stamp;
 mod cli;
 mod cmd;

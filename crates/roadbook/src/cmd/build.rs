@@ -115,6 +115,11 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
         files: Vec::new(),
+        from_staged: vec![crate::browser_search::stage(
+            progress,
+            display_path(&config.root, &dest),
+            super::search::sources(config, &dest),
+        )],
     };
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);
