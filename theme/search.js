@@ -737,7 +737,7 @@
             }
             try {
                 const e = await engineReady();
-                const hits = await e.search(query, filters, 20, true);
+                const hits = await e.search(query, filters, 10, true);
                 const docs = await Promise.all(hits.map((h) => e.doc(h.doc)));
                 if (mine !== generation) return;
                 render(query, docs);
@@ -788,7 +788,7 @@
         let timer = null;
         const soon = () => {
             clearTimeout(timer);
-            timer = setTimeout(run, 60);
+            timer = setTimeout(run, 150);
         };
         input.addEventListener('input', soon);
         kindSelect.addEventListener('change', run);
