@@ -49,11 +49,12 @@ pub(crate) struct BuildOptions {
 /// Files made from the staged book: (path inside the book, bytes).
 pub(crate) type StagedFiles = Vec<(std::path::PathBuf, Vec<u8>)>;
 
+/// The work of a [`FromStaged`] stage: the staged book's folder in, files out.
+pub(crate) type StagedWork = dyn Fn(&Path) -> Result<StagedFiles> + Send + Sync;
+
 /// A stage that makes files from the staged book (given its folder).
 #[derive(Clone)]
-pub(crate) struct FromStaged(
-    pub(crate) std::sync::Arc<dyn Fn(&Path) -> Result<StagedFiles> + Send + Sync>,
-);
+pub(crate) struct FromStaged(pub(crate) std::sync::Arc<StagedWork>);
 
 impl std::fmt::Debug for FromStaged {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use roadbook_search::Sources;
 
-use crate::book::{FromStaged, Progress};
+use crate::book::{FromStaged, Progress, StagedFiles};
 
 /// The stage that writes the browser index of the book staged in a folder:
 /// `sources` but for their book folder, which is the staged one; `shown` is
@@ -19,7 +19,7 @@ pub(crate) fn stage(progress: Progress, shown: String, sources: Sources) -> From
         progress
             .stage(
                 "Sharded",
-                |files: &(usize, Vec<(PathBuf, Vec<u8>)>)| {
+                |files: &(usize, StagedFiles)| {
                     let bytes: usize = files.1.iter().map(|(_, b)| b.len()).sum();
                     format!(
                         "{} documents for the browser into {shown}/{} ({} files, {} KB)",
@@ -40,7 +40,7 @@ pub(crate) fn stage(progress: Progress, shown: String, sources: Sources) -> From
 }
 
 /// The browser index's files of the book `sources` name.
-fn files(sources: &Sources) -> Result<(usize, Vec<(PathBuf, Vec<u8>)>)> {
+fn files(sources: &Sources) -> Result<(usize, StagedFiles)> {
     let (records, _, _) = roadbook_search::collect_records(sources)
         .context("cannot read the built pages for the browser's search index")?;
     let index = roadbook_search::browser_index(&records);

@@ -150,6 +150,12 @@ async function expectKeyboard(ctx, page, url) {
 
 /** At phone width the bar and its results fit the screen. */
 async function expectPhoneWidth(ctx, page, url) {
+  // mdBook keeps the sidebar open from the desktop width, pushing the page
+  // aside; a reader on a phone has it closed.
+  if (await page.evaluate(() => document.documentElement.classList.contains('sidebar-visible'))) {
+    await page.click('#mdbook-sidebar-toggle');
+    await page.waitForTimeout(400);
+  }
   await page.click('#mdbook-search-toggle');
   await searchFor(page, 'consistent hashing');
   await page.screenshot({ path: `${ctx.artifacts}/search-phone.png`, fullPage: false });
