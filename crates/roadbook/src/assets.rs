@@ -40,6 +40,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("highlight.full.js"),
     theme!("offline.js"),
     theme!("sw.js"),
+    theme!("search.js"),
+    theme!("search.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in

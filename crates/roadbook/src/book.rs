@@ -43,6 +43,26 @@ pub(crate) struct BuildOptions {
     /// bytes). Written into the staging folder, so they are swapped in with
     /// the pages or not at all.
     pub(crate) files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// Stages run on the staged book once mdBook has written it, each
+    /// returning more files like `files` (the browser's search index, made
+    /// from the staged HTML so that it goes in with the pages).
+    pub(crate) from_staged: Vec<FromStaged>,
+}
+
+/// Files made from the staged book: (path inside the book, bytes).
+pub(crate) type StagedFiles = Vec<(std::path::PathBuf, Vec<u8>)>;
+
+/// The work of a [`FromStaged`] stage: the staged book's folder in, files out.
+pub(crate) type StagedWork = dyn Fn(&Path) -> Result<StagedFiles> + Send + Sync;
+
+/// A stage that makes files from the staged book (given its folder).
+#[derive(Clone)]
+pub(crate) struct FromStaged(pub(crate) std::sync::Arc<StagedWork>);
+
+impl std::fmt::Debug for FromStaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FromStaged(..)")
+    }
 }
 
 /// Builds the book with `pages` as its generated part into `options.dest`.
@@ -109,6 +129,11 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
         .unwrap_or_default();
     on_demand::write(&config.root, &additional_js, staging.path())?;
     not_found::write(staging.path())?;
+    for stage in &options.from_staged {
+        for (inside, bytes) in (stage.0)(staging.path())? {
+            crate::assets::write_new(&staging.path().join(inside), &bytes)?;
+        }
+    }
     // Last: the worker's version is the digest of everything else.
     offline::write(&config.root, &additional_js, staging.path())?;
     staging.replace(&dest)
@@ -390,6 +415,7 @@ optional = true
             quiet: true,
             add: Vec::new(),
             files: vec![("data/plan.js".into(), b"// data".to_vec())],
+            from_staged: Vec::new(),
         }
     }
 

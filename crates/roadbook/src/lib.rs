@@ -14,6 +14,7 @@ mod api_docs;
 mod assets;
 mod book;
 mod book_data;
+mod browser_search;
 mod build_stamp;
 mod cli;
 mod cmd;

@@ -301,7 +301,7 @@ fn document(f: &Fields, r: &Record, order: u64) -> Result<TantivyDocument> {
 /// The ranking weight of a record, in percent: what a learner opens first
 /// (exercise pages) ranks over the roadmap's items, and reference code
 /// (many small items sharing their module's words) below both.
-fn weight(r: &Record) -> u64 {
+pub(crate) fn weight(r: &Record) -> u64 {
     match (r.unit, r.kind.as_str()) {
         (Unit::Section, "exercise") => 120,
         (Unit::Section, _) => 100,

@@ -24,6 +24,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+mod browser_index;
 mod extract;
 mod indexer;
 mod integrity;
@@ -33,6 +34,7 @@ mod rust_items;
 mod schema;
 mod searcher;
 
+pub use browser_index::{BROWSER_INDEX_DIR, BROWSER_INDEX_VERSION, BrowserIndex, browser_index};
 pub use extract::{Block, PageInfo, Record, Unit, extract_page, find_heading_line, parse_weeks};
 pub use indexer::{
     BuildReport, IndexBuild, Sources, build_index, collect_records, index_exists, week_of_id,

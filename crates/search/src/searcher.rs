@@ -23,30 +23,33 @@ use crate::query::{Clause, ParsedQuery};
 use crate::schema::{Fields, MANIFEST, Manifest, SCHEMA_VERSION};
 
 /// Field boosts: titles and headings rank over body text, code below it.
+/// The browser index carries them too (title, heading, body, code).
+pub(crate) const FIELD_BOOSTS: [Score; 4] = [3.0, 2.0, 1.0, 0.6];
+
 const BOOSTS: [(FieldName, Score); 4] = [
-    (FieldName::Title, 3.0),
-    (FieldName::Heading, 2.0),
-    (FieldName::Body, 1.0),
-    (FieldName::Code, 0.6),
+    (FieldName::Title, FIELD_BOOSTS[0]),
+    (FieldName::Heading, FIELD_BOOSTS[1]),
+    (FieldName::Body, FIELD_BOOSTS[2]),
+    (FieldName::Code, FIELD_BOOSTS[3]),
 ];
 
 /// Below this many exact results, typo-tolerant matching is tried for every
 /// word.
-const FEW_RESULTS: usize = 3;
+pub(crate) const FEW_RESULTS: usize = 3;
 
 /// The score added to a result that matches every word of the query.
-const ALL_WORDS_BONUS: Score = 8.0;
+pub(crate) const ALL_WORDS_BONUS: Score = 8.0;
 
 /// How many ranked documents are gathered before sections are grouped by
 /// page.
-const CANDIDATES: usize = 60;
+pub(crate) const CANDIDATES: usize = 60;
 
 /// How much each further matching section of a page adds to the page's
 /// best section.
-const PAGE_SPREAD: Score = 0.3;
+pub(crate) const PAGE_SPREAD: Score = 0.3;
 
 /// How many further sections of a page add to its score.
-const PAGE_SPREAD_SECTIONS: usize = 4;
+pub(crate) const PAGE_SPREAD_SECTIONS: usize = 4;
 
 /// The longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;

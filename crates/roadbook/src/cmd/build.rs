@@ -124,6 +124,11 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
                 crate::assets::theme_file(&config.root, "progress-home.js")?,
             ),
         ],
+        from_staged: vec![crate::browser_search::stage(
+            progress,
+            display_path(&config.root, &dest),
+            super::search::sources(config, &dest),
+        )],
     };
     if crate::plan_page::applies(&project.parsed.roadmap) {
         options.files.extend(crate::plan_page::files(config)?);

@@ -134,7 +134,12 @@ fn display_path(path: &Path) -> PathBuf {
 /// `book_dir`, into the index folder book.toml names: the reference code is
 /// indexed while mdBook runs; [`finish_index`] adds the built pages.
 pub(crate) fn start_index(config: &Config, book_dir: &Path) -> IndexBuild {
-    let sources = Sources {
+    IndexBuild::start(&sources(config, book_dir), &config.search_index_path())
+}
+
+/// What the search indexes of the book built into `book_dir` are made of.
+pub(crate) fn sources(config: &Config, book_dir: &Path) -> Sources {
+    Sources {
         root: config.root.clone(),
         book_dir: book_dir.to_path_buf(),
         src_dir: config.src.clone(),
@@ -146,8 +151,7 @@ pub(crate) fn start_index(config: &Config, book_dir: &Path) -> IndexBuild {
             .map(|krate| config.root.join(&krate.src))
             .filter(|dir| dir.is_dir())
             .collect(),
-    };
-    IndexBuild::start(&sources, &config.search_index_path())
+    }
 }
 
 /// Finishes an index started by [`start_index`] once the book is built.
