@@ -29,6 +29,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("progress.js"),
     theme!("progress.css"),
     theme!("a11y.js"),
+    theme!("mock.js"),
+    theme!("mock.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in

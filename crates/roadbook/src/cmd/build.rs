@@ -114,7 +114,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .iter()
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
-        files: Vec::new(),
+        files: crate::interview_pages::files(config)?,
     };
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);
