@@ -439,3 +439,261 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     }
     at
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHIPPED: &str = include_str!("../../../interview/prompts.toml");
+
+    /// The exercise pages of the shipped book.
+    fn shipped_pages() -> BTreeSet<String> {
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/exercises"))
+            .unwrap()
+            .filter_map(|e| {
+                let path = e.unwrap().path();
+                let stem = path.file_stem()?.to_str()?.to_owned();
+                (path.extension()? == "md" && stem != "index").then_some(stem)
+            })
+            .collect()
+    }
+
+    /// A small valid library: one dimension, one prompt.
+    const SMALL: &str = r#"[rubric]
+scores = ["low", "high"]
+
+[[rubric.dimension]]
+id = "requirements"
+name = "Requirements"
+question = "Q?"
+anchors = ["none", "all"]
+
+[[prompt]]
+id = "menu-api"
+title = "Menu API"
+level = "entry"
+minutes = 45
+ask = "Design it."
+scope = "The menu."
+functional = ["Read"]
+non_functional = ["Fast"]
+design = "A cache."
+diagram = "flowchart LR\n a --> b"
+red_flags = ["No cache"]
+
+[prompt.numbers]
+input = [{ name = "Users", value = 5 }]
+figure = [{ name = "Peak", value = 10, unit = "req/s" }]
+
+[[prompt.question]]
+at = 10
+kind = "deep-dive"
+text = "How?"
+listen_for = "This."
+
+[[prompt.teaches]]
+part = "Caching"
+page = "w06-menu-cache"
+
+[prompt.rubric]
+requirements = { strong = "asks", weak = "does not" }
+"#;
+
+    fn pages() -> BTreeSet<String> {
+        BTreeSet::from(["w06-menu-cache".to_owned()])
+    }
+
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        load("interview/prompts.toml", text, &pages()).1
+    }
+
+    /// The diagnostics' (code, line, column).
+    fn places(text: &str) -> Vec<(&'static str, u32, u32)> {
+        problems(text)
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column))
+            .collect()
+    }
+
+    fn line_of(text: &str, needle: &str) -> u32 {
+        let at = text.find(needle).expect(needle);
+        u32::try_from(text[..at].matches('\n').count() + 1).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_library_is_clean_and_covers_week_11() {
+        let (library, diagnostics) = load("interview/prompts.toml", SHIPPED, &shipped_pages());
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let library = library.unwrap();
+        let at = |level| library.prompts.iter().filter(|p| p.level == level).count();
+        assert!(
+            at(Level::Entry) >= 5,
+            "week 11 asks for five entry-level prompts"
+        );
+        assert!(at(Level::Senior) >= 3);
+        assert!(at(Level::Staff) >= 2);
+        assert!(library.prompts.len() > 10, "and spares");
+        // The dimension IDs are what recorded scores are kept under.
+        let ids: Vec<&str> = library
+            .rubric
+            .dimensions
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "requirements",
+                "estimation",
+                "api-data-model",
+                "high-level-design",
+                "deep-dive",
+                "communication"
+            ]
+        );
+        for p in &library.prompts {
+            assert!(!p.questions.is_empty(), "{}", p.id.get_ref());
+            assert!(!p.numbers.figures.is_empty(), "{}", p.id.get_ref());
+            assert!(!p.teaches.is_empty(), "{}", p.id.get_ref());
+        }
+        assert_eq!(
+            library.lines[0],
+            line_of(SHIPPED, "id = \"coffee-shop-locator\"")
+        );
+    }
+
+    #[test]
+    fn a_small_library_loads_without_problems() {
+        let (library, diagnostics) = load("interview/prompts.toml", SMALL, &pages());
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let library = library.unwrap();
+        assert_eq!(library.prompts[0].questions[0].kind, QuestionKind::DeepDive);
+        assert_eq!(library.lines, [line_of(SMALL, "id = \"menu-api\"")]);
+    }
+
+    #[test]
+    fn toml_that_does_not_parse_is_a_diagnostic_at_its_place() {
+        let text = SMALL.replace("minutes = 45", "minutes = 45 45");
+        let line = line_of(&text, "minutes = 45 45");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].span.line),
+            ("interview-toml", line)
+        );
+        assert!(found[0].span.column > 1);
+        assert!(
+            found[0]
+                .message
+                .starts_with("the interview library is not valid")
+        );
+    }
+
+    #[test]
+    fn a_wrong_value_or_an_unknown_key_names_its_line() {
+        let text = SMALL.replace("level = \"entry\"", "level = \"junior\"");
+        let found = problems(&text);
+        assert_eq!(found[0].span.line, line_of(&text, "level = \"junior\""));
+        assert!(found[0].message.contains("entry"), "{}", found[0].message);
+
+        let text = SMALL.replace("red_flags", "red_flag");
+        let found = problems(&text);
+        assert_eq!(found[0].code, "interview-toml");
+        assert!(
+            found[0].message.contains("red_flag"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_missing_exercise_page_is_an_error_with_a_suggestion() {
+        let text = SMALL.replace("\"w06-menu-cache\"", "\"w06-menu-cach\"");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!(
+            (d.code, d.span.line, d.span.column),
+            (
+                "interview-link",
+                line_of(&text, "page = \"w06-menu-cach\""),
+                8
+            )
+        );
+        assert!(d.is_error());
+        assert_eq!(d.suggestion.as_deref(), Some("w06-menu-cache"));
+    }
+
+    #[test]
+    fn questions_must_fall_inside_the_interview_in_order() {
+        let late = SMALL.replace("at = 10", "at = 45");
+        assert_eq!(
+            places(&late),
+            [("interview-question", line_of(&late, "at = 45"), 6)]
+        );
+        let unordered = SMALL.replace(
+            "[[prompt.teaches]]",
+            "[[prompt.question]]\nat = 5\nkind = \"follow-up\"\ntext = \"a\"\nlisten_for = \"b\"\n\n[[prompt.teaches]]",
+        );
+        assert_eq!(
+            places(&unordered),
+            [("interview-question", line_of(&unordered, "at = 5"), 6)]
+        );
+    }
+
+    #[test]
+    fn the_rubric_must_match_its_dimensions() {
+        let missing = SMALL.replace(
+            "requirements = { strong = \"asks\", weak = \"does not\" }",
+            "",
+        );
+        let found = problems(&missing);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("`requirements`"));
+        assert_eq!(found[0].span.line, line_of(&missing, "[prompt.rubric]"));
+
+        let unknown = SMALL.replace(
+            "requirements = {",
+            "scope = { strong = \"x\", weak = \"y\" }\nrequirements = {",
+        );
+        assert_eq!(
+            places(&unknown),
+            [("interview-rubric", line_of(&unknown, "scope = { strong"), 9)]
+        );
+
+        let anchors = SMALL.replace("anchors = [\"none\", \"all\"]", "anchors = [\"none\"]");
+        let found = problems(&anchors);
+        assert!(
+            found[0].message.contains("1 anchors for 2 scores"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn ids_are_slugs_and_unique() {
+        let bad = SMALL.replace("id = \"menu-api\"", "id = \"Menu API\"");
+        assert_eq!(places(&bad)[0].0, "interview-id");
+        let twice = format!("{SMALL}\n{}", &SMALL[SMALL.find("[[prompt]]").unwrap()..]);
+        let found = problems(&twice);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.message.contains("two prompts have the ID")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_diagram_with_a_fence_is_refused() {
+        let text = SMALL.replace("a --> b", "a --> b\\n```");
+        assert_eq!(places(&text)[0].0, "interview-diagram");
+    }
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let s = span("é = 1\n  ü", 9..10);
+        assert_eq!((s.line, s.column), (2, 3));
+        let end = span("ab", 99..120);
+        assert_eq!((end.line, end.column, end.start), (1, 3, 2));
+    }
+}

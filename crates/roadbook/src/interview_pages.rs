@@ -421,3 +421,119 @@ mod tests {
         assert_eq!(group_thousands("-1000"), "-1,000");
     }
 }
+
+#[cfg(test)]
+mod page_tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn shipped() -> (Page, Library) {
+        let config = Config::from_toml(
+            Path::new("/b"),
+            "[output.html]\ngit-repository-url = \"https://example.org/r\"\n\
+             [preprocessor.roadbook]\ninterview = \"interview/prompts.toml\"\n",
+        )
+        .unwrap();
+        let exercises: BTreeMap<String, String> = [
+            (
+                "w06-optimize-global-coffee-shop-discovery",
+                "Finding the nearest coffee shop",
+            ),
+            (
+                "w01-mock-interview-coffee-ordering-system-scaling",
+                "Mock interview",
+            ),
+            (
+                "w06-build-global-menu-caching-system",
+                "A global menu cache",
+            ),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+        let pages: BTreeSet<String> = exercises.keys().cloned().collect();
+        let (library, _) = crate::interview::load(
+            "interview/prompts.toml",
+            include_str!("../../../interview/prompts.toml"),
+            &pages,
+        );
+        let library = library.unwrap();
+        let tera = crate::pages::templates(&config).unwrap();
+        let index = generate(&tera, &library, &config, &exercises).unwrap();
+        (index, library)
+    }
+
+    fn markdown<'a>(index: &'a Page, path: &str) -> &'a str {
+        let page = std::iter::once(index)
+            .chain(&index.children)
+            .find(|p| p.path == path)
+            .unwrap_or_else(|| panic!("no page {path}"));
+        match &page.source {
+            PageSource::Generated(text) => text,
+            PageSource::Written => panic!("{path} is written"),
+        }
+    }
+
+    #[test]
+    fn a_page_per_prompt_under_the_index_after_the_mock() {
+        let (index, library) = shipped();
+        assert_eq!(index.path, "interview/index.md");
+        assert_eq!(index.children[0].path, "interview/mock.md");
+        assert_eq!(index.children.len(), library.prompts.len() + 1);
+        assert!(
+            markdown(&index, "interview/index.md")
+                .contains("[Coffee shop locator](coffee-shop-locator.md)")
+        );
+    }
+
+    #[test]
+    fn prompt_page_of_the_shipped_library() {
+        let (index, _) = shipped();
+        insta::assert_snapshot!(markdown(&index, "interview/coffee-shop-locator.md"));
+    }
+
+    #[test]
+    fn the_mock_page_inlines_every_prompt_as_json_a_script_cannot_end_early() {
+        let (index, library) = shipped();
+        let page = markdown(&index, "interview/mock.md");
+        let start = page
+            .find("<script type=\"application/json\" id=\"mock-data\">")
+            .unwrap();
+        let rest = &page[start..];
+        let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+        assert!(
+            !json.contains('<'),
+            "a `<` inside the data could close the script"
+        );
+        let data: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            data["prompts"].as_array().unwrap().len(),
+            library.prompts.len()
+        );
+        assert_eq!(data["rubric"]["dimension"][0]["id"], "requirements");
+        let locator = &data["prompts"][0];
+        assert_eq!(locator["minutes"], 45);
+        assert_eq!(locator["questions"][0]["at"], 8);
+        assert!(locator["rubric"]["estimation"]["strong"].is_string());
+        assert!(page.contains("<script src=\"../theme/mock.js\"></script>"));
+    }
+
+    #[test]
+    fn figures_show_their_unit_and_decimals() {
+        let figure = |value, unit: &str, decimals| {
+            FigureView::of(&Figure {
+                name: "x".into(),
+                value,
+                unit: unit.into(),
+                decimals,
+                how: String::new(),
+            })
+            .value
+        };
+        assert_eq!(figure(5_000_000.0, "", 0), "5,000,000");
+        assert_eq!(figure(1.736, "MB/s", 1), "1.7 MB/s");
+        assert_eq!(figure(3.0, "×", 0), "3×");
+        assert_eq!(figure(60.0, "%", 0), "60 %");
+    }
+}
