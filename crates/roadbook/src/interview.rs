@@ -367,6 +367,13 @@ impl Checker<'_> {
                         format!("no exercise page `src/exercises/{page}.md`"),
                     );
                     diagnostic.label = Some("linked from here".into());
+                    diagnostic.help = Some(match &near {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => {
+                            "link the ID of a page of src/exercises/ (its file name without .md)"
+                                .to_owned()
+                        }
+                    });
                     diagnostic.suggestion = near;
                 }
             }
