@@ -25,6 +25,7 @@ pub mod rng;
 pub mod capacity;
 pub mod circuit_breaker;
 pub mod discovery;
+pub mod estimates;
 pub mod event_bus;
 pub mod event_sourcing;
 pub mod health;

@@ -42,6 +42,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("sw.js"),
     theme!("search.js"),
     theme!("search.css"),
+    theme!("mock.js"),
+    theme!("mock.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in

@@ -53,6 +53,10 @@ pub(crate) struct RoadbookConfig {
     /// Where `build` puts the reference crates' rustdoc, relative to the
     /// build folder.
     pub(crate) api_docs: PathBuf,
+    /// The interview prompt library (TOML), relative to the book root: a
+    /// page per prompt, their index and the timed mock interview page. None
+    /// means a book without interview practice.
+    pub(crate) interview: Option<PathBuf>,
 }
 
 /// One crate of reference code: `[[preprocessor.roadbook.reference]]`.
@@ -106,6 +110,7 @@ impl Default for RoadbookConfig {
             templates: Some(PathBuf::from("templates")),
             reference: Vec::new(),
             api_docs: PathBuf::from("api"),
+            interview: None,
         }
     }
 }

@@ -22,6 +22,8 @@ mod config;
 mod coverage;
 mod escape;
 mod excerpt;
+mod interview;
+mod interview_pages;
 mod leftovers;
 mod links;
 mod page_hazards;

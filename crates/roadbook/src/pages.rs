@@ -52,6 +52,8 @@ pub(crate) struct Inputs {
     /// The API reference built into this book, if any: the exercise pages
     /// link to its module pages.
     pub(crate) api: Option<crate::api_docs::ApiLinks>,
+    /// The interview prompt library, when book.toml names one.
+    pub(crate) interview: Option<crate::interview::Library>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -88,6 +90,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("prose.md.tera", include_str!("../templates/prose.md.tera")),
     ("plan.md.tera", include_str!("../templates/plan.md.tera")),
+    (
+        "interview-index.md.tera",
+        include_str!("../templates/interview-index.md.tera"),
+    ),
+    (
+        "interview-prompt.md.tera",
+        include_str!("../templates/interview-prompt.md.tera"),
+    ),
+    (
+        "interview-mock.md.tera",
+        include_str!("../templates/interview-mock.md.tera"),
+    ),
 ];
 
 /// The template set: the built-in templates, each replaced by a file of the
@@ -398,6 +412,14 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
         "Exercises",
         render("exercises.md.tera", &context)?,
     ));
+    if let Some(library) = &inputs.interview {
+        pages.push(crate::interview_pages::generate(
+            &tera,
+            library,
+            config,
+            &inputs.exercises,
+        )?);
+    }
     Ok(pages)
 }
 
@@ -889,6 +911,7 @@ mod tests {
             diagrams: BTreeMap::new(),
             modules: BTreeMap::new(),
             api: None,
+            interview: None,
         };
         generate(&parsed.roadmap, &config(), &inputs).unwrap()
     }

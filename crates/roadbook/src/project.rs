@@ -26,6 +26,8 @@ pub(crate) struct Project {
     exercise_titles: std::collections::BTreeMap<String, String>,
     /// What the exercise pages verify.
     pub(crate) coverage: crate::coverage::Coverage,
+    /// The interview prompt library, when book.toml names one that parses.
+    interview: Option<crate::interview::Library>,
 }
 
 impl Project {
@@ -75,6 +77,12 @@ impl Project {
             crate::coverage::measure(&parsed.roadmap, &pages, &reference);
         diagnostics.extend(page_diagnostics);
         let hazards = crate::page_hazards::check(&config)?;
+        let mut interview = None;
+        if let Some(loaded) = crate::interview_pages::load(&config, &exercise_pages)? {
+            interview = loaded.library;
+            diagnostics.extend(loaded.diagnostics);
+            sources.add(&loaded.path, loaded.text);
+        }
         let mut exercise_titles = std::collections::BTreeMap::new();
         for ((id, path), text) in exercise_pages.iter().zip(texts) {
             let title = text
@@ -98,6 +106,7 @@ impl Project {
             exercise_pages,
             exercise_titles,
             coverage,
+            interview,
         })
     }
 
@@ -106,6 +115,7 @@ impl Project {
     pub(crate) fn page_inputs(&self) -> Result<crate::pages::Inputs> {
         let mut inputs = crate::pages::Inputs::default();
         inputs.exercises.clone_from(&self.exercise_titles);
+        inputs.interview.clone_from(&self.interview);
         for (id, _, page) in &self.coverage.items {
             if let Some(page) = page.as_ref().filter(|page| !page.modules.is_empty()) {
                 inputs

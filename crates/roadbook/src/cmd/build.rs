@@ -123,7 +123,10 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
                 "theme/progress-home.js".into(),
                 crate::assets::theme_file(&config.root, "progress-home.js")?,
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(crate::interview_pages::files(config)?)
+        .collect(),
         from_staged: vec![crate::browser_search::stage(
             progress,
             display_path(&config.root, &dest),

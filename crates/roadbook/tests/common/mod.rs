@@ -25,7 +25,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The shipped book's inputs (book.toml, roadmap.md, src/, diagrams/,
-/// theme/, the reference code and the manifests its pages show) in a temporary folder, so a test can build
+/// theme/, interview/, the reference code and the manifests its pages show) in a temporary folder, so a test can build
 /// it without touching the repository's book/ or search-index/.
 pub fn shipped_book() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -39,6 +39,7 @@ pub fn shipped_book() -> tempfile::TempDir {
         "theme",
         "crates/patterns/src",
         "crates/patterns/manifests",
+        "interview",
     ] {
         copy_dir(&root.join(folder), &dir.path().join(folder));
     }
