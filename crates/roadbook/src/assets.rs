@@ -4,7 +4,7 @@
 //! `pages.rs`.) A book's own copy of a file always wins; roadbook writes its
 //! built-in one only where the book has none.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -29,6 +29,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("progress.js"),
     theme!("progress.css"),
     theme!("a11y.js"),
+    theme!("assess.js"),
+    theme!("assess.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in
@@ -52,6 +54,26 @@ pub(crate) fn provide_theme<'a>(
         written.push(name);
     }
     Ok(written)
+}
+
+/// The theme files one page loads itself (not listed in book.toml), for
+/// `BuildOptions::files`: the book's own copy of each when it has one, else
+/// the built-in one.
+pub(crate) fn page_assets(root: &Path, names: &[&str]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for name in names {
+        let own = root.join(name);
+        let bytes = if own.is_file() {
+            std::fs::read(&own).with_context(|| format!("cannot read {}", own.display()))?
+        } else {
+            match THEME.iter().find(|(asset, _)| asset == name) {
+                Some((_, bytes)) => bytes.to_vec(),
+                None => anyhow::bail!("no theme file {name} in the book or built in"),
+            }
+        };
+        files.push((PathBuf::from(name), bytes));
+    }
+    Ok(files)
 }
 
 /// Writes `bytes` to `file`, creating its folder.

@@ -53,6 +53,11 @@ pub(crate) struct RoadbookConfig {
     /// Where `build` puts the reference crates' rustdoc, relative to the
     /// build folder.
     pub(crate) api_docs: PathBuf,
+    /// The self-assessment's spec (areas, weights, levels, questions),
+    /// relative to the book root: `build` makes the assessment page from
+    /// it and `roadbook assess` scores answers files with it. None: a book
+    /// without an assessment.
+    pub(crate) assessment: Option<PathBuf>,
 }
 
 /// One crate of reference code: `[[preprocessor.roadbook.reference]]`.
@@ -106,6 +111,7 @@ impl Default for RoadbookConfig {
             templates: Some(PathBuf::from("templates")),
             reference: Vec::new(),
             api_docs: PathBuf::from("api"),
+            assessment: None,
         }
     }
 }
@@ -228,6 +234,11 @@ impl Config {
             .flat_map(|c| &c.support_modules)
             .map(String::as_str)
             .collect()
+    }
+
+    /// The assessment spec named by book.toml, absolute.
+    pub(crate) fn assessment_path(&self) -> Option<PathBuf> {
+        self.roadbook.assessment.as_ref().map(|p| self.root.join(p))
     }
 
     /// The folder of exercise pages, absolute.

@@ -52,6 +52,9 @@ pub(crate) struct Inputs {
     /// The API reference built into this book, if any: the exercise pages
     /// link to its module pages.
     pub(crate) api: Option<crate::api_docs::ApiLinks>,
+    /// The self-assessment's spec: the assessment page and the
+    /// certification page's account of the levels.
+    pub(crate) assessment: Option<crate::assess::Spec>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -87,6 +90,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/exercises.md.tera"),
     ),
     ("prose.md.tera", include_str!("../templates/prose.md.tera")),
+    (
+        "assessment.md.tera",
+        include_str!("../templates/assessment.md.tera"),
+    ),
 ];
 
 /// The template set: the built-in templates, each replaced by a file of the
@@ -336,8 +343,16 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                     .collect::<Vec<_>>(),
             ),
         }
+        if part == Part::Certifications {
+            let assessment = crate::assess_page::certification(inputs.assessment.as_ref());
+            context.insert("assessment", &assessment);
+        }
         pages.push(generated(&path, title, render(&template, &context)?));
     }
+    pages.extend(crate::assess_page::pages(
+        inputs.assessment.as_ref(),
+        &tera,
+    )?);
 
     // Sections the parser did not recognise: a page per top-level section.
     let mut other: Vec<(String, String, Vec<SectionView>)> = Vec::new();
@@ -883,6 +898,7 @@ mod tests {
             diagrams: BTreeMap::new(),
             modules: BTreeMap::new(),
             api: None,
+            ..Inputs::default()
         };
         generate(&parsed.roadmap, &config(), &inputs).unwrap()
     }

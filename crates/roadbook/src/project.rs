@@ -26,6 +26,8 @@ pub(crate) struct Project {
     exercise_titles: std::collections::BTreeMap<String, String>,
     /// What the exercise pages verify.
     pub(crate) coverage: crate::coverage::Coverage,
+    /// The self-assessment's spec, when book.toml names one without errors.
+    pub(crate) assessment: Option<crate::assess::Spec>,
 }
 
 impl Project {
@@ -90,7 +92,9 @@ impl Project {
                 sources.add(&finding.path, finding.text);
             }
         }
+        let assessment = crate::assess::load_for_book(&config, &mut sources, &mut diagnostics)?;
         Ok(Project {
+            assessment,
             config,
             parsed,
             diagnostics,
@@ -106,6 +110,7 @@ impl Project {
     pub(crate) fn page_inputs(&self) -> Result<crate::pages::Inputs> {
         let mut inputs = crate::pages::Inputs::default();
         inputs.exercises.clone_from(&self.exercise_titles);
+        inputs.assessment.clone_from(&self.assessment);
         for (id, _, page) in &self.coverage.items {
             if let Some(page) = page.as_ref().filter(|page| !page.modules.is_empty()) {
                 inputs

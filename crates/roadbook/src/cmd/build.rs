@@ -114,7 +114,10 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .iter()
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
-        files: Vec::new(),
+        files: match &project.assessment {
+            Some(_) => crate::assets::page_assets(&config.root, crate::assess_page::ASSETS)?,
+            None => Vec::new(),
+        },
     };
     // Folders left by builds that were killed go first.
     crate::leftovers::remove(&dest);
