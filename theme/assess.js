@@ -208,8 +208,9 @@
 
     /**
      * The ratings of the latest recorded mock interview, for a rubric's
-     * dimensions: from store entries `[key, {t, v}]` under `mock:`, the
-     * newest whose value carries a rubric (`rubric`, or `scores`) rating
+     * dimensions: from store entries `[key, {t, v}]` (the mock page saves
+     * each scored interview under `mock:result:<ms>` as `{title, scores:
+     * {dimension: 1..scale}, scale, ...}`), the newest whose scores rate
      * any of `dimensions`. Null when there is none.
      */
     function latestRubric(entries, dimensions, scale) {
@@ -225,7 +226,7 @@
                 if (ids.has(id) && Number.isInteger(r) && r >= 1 && r <= scale) kept[id] = r;
             }
             if (Object.keys(kept).length === 0) continue;
-            if (best === null || entry.t > best.t) best = { t: entry.t, ratings: kept, prompt: v.prompt || v.title || null };
+            if (best === null || entry.t > best.t) best = { t: entry.t, ratings: kept, prompt: v.title || v.prompt || null };
         }
         return best;
     }
@@ -258,7 +259,7 @@
 
         // Rubric ratings from the latest mock, where the learner has none yet.
         for (const q of spec.questions.filter((x) => x.kind === 'rubric')) {
-            const mock = latestRubric(store.entries('mock:'), q.dimensions, q.scale);
+            const mock = latestRubric(store.entries('mock:result:'), q.dimensions, q.scale);
             const note = doc.getElementById(`assess-mock-${q.id}`);
             if (mock && !answers[q.id]) {
                 answers[q.id] = mock.ratings;
@@ -442,7 +443,7 @@
         const left = 230;
         const width = 620;
         const barWidth = width - left - 60;
-        const height = spec.areas.length * rowHeight + 30;
+        const height = spec.areas.length * rowHeight + 46;
         const svg = doc.createElementNS(ns, 'svg');
         svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
         svg.setAttribute('class', 'assess-chart');
@@ -463,11 +464,13 @@
             add('rect', { x: left, y, width: (barWidth * a.score) / 10000, height: 18, class: `assess-chart-bar assess-${levelOf(spec, a.score)}` });
             add('text', { x: left + barWidth + 6, y: y + 15, class: 'assess-chart-label' }, `${a.score_text} %`);
         });
-        for (const level of spec.levels) {
+        // Thresholds close together get their labels on alternate rows.
+        spec.levels.forEach((level, k) => {
             const x = left + (barWidth * level.min) / 10000;
-            add('line', { x1: x, x2: x, y1: 0, y2: height - 24, class: 'assess-chart-threshold' });
-            add('text', { x, y: height - 8, 'text-anchor': 'middle', class: 'assess-chart-label' }, `${level.name} ${percentText(level.min).replace('.00', '')}`);
-        }
+            const y = height - 6 - (k % 2) * 16;
+            add('line', { x1: x, x2: x, y1: 0, y2: y - 12, class: 'assess-chart-threshold' });
+            add('text', { x, y, 'text-anchor': 'middle', class: 'assess-chart-label' }, `${level.name} ${percentText(level.min).replace('.00', '')} %`);
+        });
         return svg;
     }
 

@@ -112,10 +112,10 @@ test('the timed mode walks week 12\'s sections and ends at zero', () => {
 test('rubric ratings come from the newest recorded mock that rates these dimensions', () => {
   const dims = [{ id: 'requirements' }, { id: 'design' }];
   const store = createStore(memoryStorage(), '/', (() => { let t = 0; return () => (t += 10); })());
-  store.set('mock:notes', { text: 'no rubric here' });
-  store.set('mock:session:1', { prompt: 'Menu API', rubric: { requirements: 2, design: 3 } });
-  store.set('mock:session:2', { prompt: 'Locator', rubric: { scores: { requirements: 4, design: 9, other: 1 } } });
-  const found = assess.latestRubric(store.entries('mock:'), dims, 4);
+  store.set('mock:result:1', { version: 1, prompt: 'menu-api', title: 'Menu API', scores: { requirements: 2, design: 3 }, scale: 4 });
+  store.set('mock:result:2', { version: 1, prompt: 'coffee-shop-locator', title: 'Locator', scores: { requirements: 4, design: 9, other: 1 }, scale: 4 });
+  store.set('mock:result:3', { version: 1, title: 'Unscored', notes: 'no rubric here' });
+  const found = assess.latestRubric(store.entries('mock:result:'), dims, 4);
   assert.deepEqual(found.ratings, { requirements: 4 }, 'out-of-scale and unknown ratings are dropped');
   assert.equal(found.prompt, 'Locator');
   assert.equal(assess.latestRubric([], dims, 4), null);
