@@ -4,7 +4,7 @@
 //! `pages.rs`.) A book's own copy of a file always wins; roadbook writes its
 //! built-in one only where the book has none.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -44,6 +44,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("search.css"),
     theme!("mock.js"),
     theme!("mock.css"),
+    theme!("assess.js"),
+    theme!("assess.css"),
 ];
 
 /// Writes the built-in copy of each theme asset that book.toml lists (in
@@ -82,6 +84,19 @@ pub(crate) fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>> {
         .find(|(asset, _)| *asset == path)
         .map(|(_, bytes)| bytes.to_vec())
         .with_context(|| format!("roadbook has no built-in {path}"))
+}
+
+/// The theme files one page loads itself (not listed in book.toml, so mdBook
+/// does not copy them), by their path in the book (`theme/NAME`), for
+/// `BuildOptions::files`: [`theme_file`] of each.
+pub(crate) fn page_assets(root: &Path, paths: &[&str]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    paths
+        .iter()
+        .map(|path| {
+            let name = path.trim_start_matches("theme/");
+            Ok((PathBuf::from(path), theme_file(root, name)?))
+        })
+        .collect()
 }
 
 /// Writes `bytes` to `file`, creating its folder.

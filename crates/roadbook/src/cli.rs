@@ -45,6 +45,35 @@ pub(crate) enum Command {
     /// Write a new book to start from: book.toml, a sample roadmap, pages,
     /// theme, a diagram and GitHub workflows. Never overwrites a book.
     Init(InitArgs),
+    /// Score an answers file of the self-assessment (the JSON the
+    /// assessment page exports): the score per area, overall and the level.
+    Assess(AssessArgs),
+}
+
+/// Options of `roadbook assess`.
+#[derive(Debug, Args)]
+pub(crate) struct AssessArgs {
+    /// The answers file (JSON, as the assessment page exports it).
+    #[arg(value_name = "ANSWERS")]
+    pub(crate) answers: PathBuf,
+
+    /// The assessment spec (default: book.toml's `assessment`); relative
+    /// to the current folder.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) spec: Option<PathBuf>,
+
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Human)]
+    pub(crate) format: AssessFormat,
+}
+
+/// How `roadbook assess` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AssessFormat {
+    /// A table for people.
+    Human,
+    /// One JSON object: per-area scores, overall, level.
+    Json,
 }
 
 /// Options of `roadbook init`.

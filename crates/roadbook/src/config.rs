@@ -57,6 +57,11 @@ pub(crate) struct RoadbookConfig {
     /// page per prompt, their index and the timed mock interview page. None
     /// means a book without interview practice.
     pub(crate) interview: Option<PathBuf>,
+    /// The self-assessment's spec (areas, weights, levels, questions),
+    /// relative to the book root: `build` makes the assessment page from
+    /// it and `roadbook assess` scores answers files with it. None: a book
+    /// without an assessment.
+    pub(crate) assessment: Option<PathBuf>,
 }
 
 /// One crate of reference code: `[[preprocessor.roadbook.reference]]`.
@@ -111,6 +116,7 @@ impl Default for RoadbookConfig {
             reference: Vec::new(),
             api_docs: PathBuf::from("api"),
             interview: None,
+            assessment: None,
         }
     }
 }
@@ -233,6 +239,11 @@ impl Config {
             .flat_map(|c| &c.support_modules)
             .map(String::as_str)
             .collect()
+    }
+
+    /// The assessment spec named by book.toml, absolute.
+    pub(crate) fn assessment_path(&self) -> Option<PathBuf> {
+        self.roadbook.assessment.as_ref().map(|p| self.root.join(p))
     }
 
     /// The folder of exercise pages, absolute.

@@ -11,6 +11,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod api_docs;
+mod assess;
+mod assess_answers;
+mod assess_page;
+mod assess_score;
 mod assets;
 mod book;
 mod book_data;

@@ -54,6 +54,9 @@ pub(crate) struct Inputs {
     pub(crate) api: Option<crate::api_docs::ApiLinks>,
     /// The interview prompt library, when book.toml names one.
     pub(crate) interview: Option<crate::interview::Library>,
+    /// The self-assessment's spec: the assessment page and the
+    /// certification page's account of the levels.
+    pub(crate) assessment: Option<crate::assess::Spec>,
 }
 
 /// The built-in templates, compiled into the binary.
@@ -101,6 +104,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "interview-mock.md.tera",
         include_str!("../templates/interview-mock.md.tera"),
+    ),
+    (
+        "assessment.md.tera",
+        include_str!("../templates/assessment.md.tera"),
     ),
 ];
 
@@ -356,8 +363,16 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
                     .collect::<Vec<_>>(),
             ),
         }
+        if part == Part::Certifications {
+            let assessment = crate::assess_page::certification(inputs.assessment.as_ref());
+            context.insert("assessment", &assessment);
+        }
         pages.push(generated(&path, title, render(&template, &context)?));
     }
+    pages.extend(crate::assess_page::pages(
+        inputs.assessment.as_ref(),
+        &tera,
+    )?);
 
     // Sections the parser did not recognise: a page per top-level section.
     let mut other: Vec<(String, String, Vec<SectionView>)> = Vec::new();
@@ -911,7 +926,7 @@ mod tests {
             diagrams: BTreeMap::new(),
             modules: BTreeMap::new(),
             api: None,
-            interview: None,
+            ..Inputs::default()
         };
         generate(&parsed.roadmap, &config(), &inputs).unwrap()
     }

@@ -292,14 +292,7 @@ pub(crate) fn generate(roadmap: &Roadmap, tera: &tera::Tera) -> Result<Option<Pa
 /// The plan's scripts and stylesheet for the built book (`BuildOptions::files`):
 /// the book's own `theme/` copy when it has one, else roadbook's.
 pub(crate) fn files(config: &Config) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    ASSETS
-        .iter()
-        .map(|path| {
-            let name = path.trim_start_matches("theme/");
-            let bytes = crate::assets::theme_file(&config.root, name)?;
-            Ok((PathBuf::from(path), bytes))
-        })
-        .collect()
+    crate::assets::page_assets(&config.root, ASSETS)
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub(crate) struct Project {
     pub(crate) coverage: crate::coverage::Coverage,
     /// The interview prompt library, when book.toml names one that parses.
     interview: Option<crate::interview::Library>,
+    /// The self-assessment's spec, when book.toml names one without errors.
+    pub(crate) assessment: Option<crate::assess::Spec>,
 }
 
 impl Project {
@@ -98,7 +100,9 @@ impl Project {
                 sources.add(&finding.path, finding.text);
             }
         }
+        let assessment = crate::assess::load_for_book(&config, &mut sources, &mut diagnostics)?;
         Ok(Project {
+            assessment,
             config,
             parsed,
             diagnostics,
@@ -116,6 +120,7 @@ impl Project {
         let mut inputs = crate::pages::Inputs::default();
         inputs.exercises.clone_from(&self.exercise_titles);
         inputs.interview.clone_from(&self.interview);
+        inputs.assessment.clone_from(&self.assessment);
         for (id, _, page) in &self.coverage.items {
             if let Some(page) = page.as_ref().filter(|page| !page.modules.is_empty()) {
                 inputs

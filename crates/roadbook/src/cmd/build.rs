@@ -126,6 +126,10 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         ]
         .into_iter()
         .chain(crate::interview_pages::files(config)?)
+        .chain(match &project.assessment {
+            Some(_) => crate::assets::page_assets(&config.root, crate::assess_page::ASSETS)?,
+            None => Vec::new(),
+        })
         .collect(),
         from_staged: vec![crate::browser_search::stage(
             progress,

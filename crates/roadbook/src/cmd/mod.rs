@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command};
 
+mod assess;
 mod build;
 mod check;
 mod init;
@@ -25,5 +26,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&root, &args),
         Command::Show(args) => show::run(&root, &args),
         Command::Init(args) => init::run(&root, cli.quiet, &args),
+        Command::Assess(args) => assess::run(&root, &args),
     }
 }

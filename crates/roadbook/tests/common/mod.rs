@@ -35,6 +35,7 @@ pub fn shipped_book() -> tempfile::TempDir {
     }
     for folder in [
         "src",
+        "assessment",
         "diagrams",
         "theme",
         "crates/patterns/src",
