@@ -217,6 +217,7 @@ impl Field {
 }
 
 // ANCHOR: fields
+// ANCHOR: solution
 /// Parses a sparse fieldset such as `id,name,price_cents`, in the request's
 /// order; no parameter means every field. Unknown names are all reported.
 ///
@@ -250,6 +251,7 @@ pub fn render_item(item: &MenuItem, fields: &[Field], version: ApiVersion) -> Js
         object.with(field.name(version), field.value(item, version))
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: fields
 
 /// The menu endpoints.
@@ -282,6 +284,7 @@ impl MenuApi {
     }
 
     // ANCHOR: handle
+    // ANCHOR: solution
     fn try_handle(&self, request: &Request) -> Result<Response, Problem> {
         let negotiated = version::negotiate(&request.path, request.header_value("Accept"))?;
         let version = negotiated.version;
@@ -329,10 +332,12 @@ impl MenuApi {
             body,
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: handle
 }
 
 // ANCHOR: validation
+// ANCHOR: solution
 /// Reads `limit`, `cursor` and `fields`, reporting every invalid parameter
 /// at once in an `invalid_params` extension.
 fn parse_query(
@@ -369,6 +374,7 @@ fn parse_query(
         Err(invalid_params(invalid))
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: validation
 
 /// A `400` problem listing each invalid parameter and why.

@@ -124,6 +124,7 @@ impl Default for Tolerance {
 }
 
 // ANCHOR: rule
+// ANCHOR: solution
 /// The HPA rule for one metric: `ceil(current_replicas × ratio)`, or
 /// `current_replicas` while the ratio is within the tolerance.
 #[must_use]
@@ -134,6 +135,7 @@ pub fn desired_replicas(current_replicas: u32, metric: &MetricSample, tolerance:
     }
     (f64::from(current_replicas) * ratio).ceil() as u32
 }
+// ANCHOR_END: solution
 // ANCHOR_END: rule
 
 /// The HPA's settings.
@@ -177,6 +179,7 @@ impl Default for HpaConfig {
 }
 
 // ANCHOR: hpa
+// ANCHOR: solution
 /// A horizontal autoscaler for one workload, evaluated periodically (the
 /// HPA's loop runs every 15 s).
 #[derive(Debug, Clone)]
@@ -237,6 +240,7 @@ impl<C: Clock> Hpa<C> {
         next
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hpa
 
 impl<C: Clock> Hpa<C> {
@@ -279,6 +283,7 @@ impl HoltForecast {
     }
 
     // ANCHOR: holt
+    // ANCHOR: solution
     /// Adds the next observation (say, orders per minute).
     pub fn observe(&mut self, value: f64) {
         match self.seen {
@@ -296,6 +301,7 @@ impl HoltForecast {
         }
         self.seen += 1;
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: holt
 
     /// The value expected `steps` observations from now, once there is data.
@@ -319,6 +325,7 @@ pub fn seasonal_naive(history: &[f64], season: usize, steps: usize) -> Option<f6
 }
 
 // ANCHOR: predictive
+// ANCHOR: solution
 /// Turns a load forecast into replicas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredictiveScaler {
@@ -338,6 +345,7 @@ impl PredictiveScaler {
         needed.clamp(self.min_replicas, self.max_replicas)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: predictive
 
 #[cfg(test)]

@@ -89,6 +89,7 @@ pub struct Estimate {
 
 impl Workload {
     // ANCHOR: estimate
+    // ANCHOR: solution
     /// Works out the estimate for running this workload on `server`s.
     #[must_use]
     pub fn estimate(&self, server: &ServerProfile) -> Estimate {
@@ -108,6 +109,7 @@ impl Workload {
             servers: (peak_qps / usable_qps).ceil() as u32 + server.spares,
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: estimate
 }
 

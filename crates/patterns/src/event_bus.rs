@@ -172,6 +172,7 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
     }
 
     // ANCHOR: publish
+    // ANCHOR: solution
     /// Appends `payload` to the partition of `key`; returns the partition
     /// and the message's offset in it.
     ///
@@ -193,9 +194,11 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         });
         Ok((partition, log.len() as u64 - 1))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: publish
 
     // ANCHOR: poll
+    // ANCHOR: solution
     /// Up to `max` messages for `group`: per partition, the message after the
     /// last acknowledged one, if it is not in flight or its visibility
     /// timeout has passed. Unknown topics or groups get nothing.
@@ -234,9 +237,11 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         }
         batch
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: poll
 
     // ANCHOR: ack
+    // ANCHOR: solution
 
     /// Acknowledges `delivery`: its group moves past it in its partition.
     ///
@@ -253,6 +258,7 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         cursor.in_flight = None;
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: ack
 
     /// Gives `delivery` back without processing it: it is visible again at

@@ -182,6 +182,7 @@ impl Path {
     }
 
     // ANCHOR: budget
+    // ANCHOR: solution
     /// The planning number: typical latencies, sums for sequences, maxima
     /// for fan-outs, and caches at their expected cost
     /// `hit% × hit + miss% × miss`. Hedging leaves the typical request alone.
@@ -199,9 +200,11 @@ impl Path {
             Path::Hedged { call, .. } => call.budget(),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: budget
 
     // ANCHOR: sample
+    // ANCHOR: solution
     /// Draws one request through the path: its latency and how many calls
     /// to dependencies it made (hedges count).
     pub fn sample(&self, rng: &mut SeededRng) -> (Duration, u32) {
@@ -238,6 +241,7 @@ impl Path {
             }
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: sample
 
     /// Simulates `requests` requests with a generator seeded by `seed`.
@@ -257,6 +261,7 @@ impl Path {
 }
 
 // ANCHOR: report
+// ANCHOR: solution
 /// The latencies of a simulated run, sorted, and the calls it made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -304,6 +309,7 @@ pub fn percentile(sorted: &[Duration], percent: f64) -> Duration {
     let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
+// ANCHOR_END: solution
 // ANCHOR_END: report
 
 #[cfg(test)]

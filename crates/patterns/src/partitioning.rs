@@ -88,6 +88,7 @@ pub fn days_from_civil(date: Date) -> i64 {
 }
 
 // ANCHOR: partition_key
+// ANCHOR: solution
 /// One monthly partition of the orders table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MonthPartition {
@@ -108,6 +109,7 @@ impl MonthPartition {
         }
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: partition_key
 
     /// The first second of the month, as a Unix timestamp (inclusive bound).
@@ -144,6 +146,7 @@ impl fmt::Display for MonthPartition {
 }
 
 // ANCHOR: pruning
+// ANCHOR: solution
 /// Partition pruning: the months that overlap `[from, to)`, in order. A
 /// query for that range reads these partitions and no others.
 #[must_use]
@@ -159,6 +162,7 @@ pub fn partitions_overlapping(from: i64, to: i64) -> Vec<MonthPartition> {
     }
     months
 }
+// ANCHOR_END: solution
 // ANCHOR_END: pruning
 
 /// A row of the orders table.
@@ -201,6 +205,7 @@ impl PartitionedOrders {
     }
 
     // ANCHOR: query
+    // ANCHOR: solution
     /// The orders placed in `[from, to)`, reading only the partitions that
     /// overlap the range.
     #[must_use]
@@ -227,6 +232,7 @@ impl PartitionedOrders {
         let dropped = std::mem::replace(&mut self.partitions, kept);
         dropped.values().map(Vec::len).sum()
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: query
 
     /// The existing partitions, oldest first.

@@ -183,6 +183,7 @@ impl<C: Clock> TokenBucket<C> {
 // ANCHOR_END: token_bucket
 
 // ANCHOR: gcra
+// ANCHOR: solution
 /// The generic cell rate algorithm: the token bucket's decisions from one
 /// timestamp.
 ///
@@ -224,6 +225,7 @@ impl<C: Clock> Gcra<C> {
         Ok(())
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: gcra
 
 // ANCHOR: priority
@@ -278,6 +280,7 @@ impl fmt::Display for Shed {
 impl std::error::Error for Shed {}
 
 // ANCHOR: admission
+// ANCHOR: solution
 /// Admission control with priority load shedding.
 ///
 /// Each priority may fill the service only up to its share of `capacity`
@@ -308,6 +311,7 @@ impl AdmissionControl {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: admission
 
 impl AdmissionControl {

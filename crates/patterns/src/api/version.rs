@@ -82,6 +82,7 @@ pub struct Negotiated<'a> {
 const VENDOR_PREFIX: &str = "application/vnd.gocoffee.";
 
 // ANCHOR: negotiate
+// ANCHOR: solution
 /// Picks the version: a `/vN/` path prefix wins; otherwise a vendor media
 /// type in `Accept`; otherwise the latest version.
 ///
@@ -118,6 +119,7 @@ pub fn negotiate<'a>(path: &'a str, accept: Option<&str>) -> Result<Negotiated<'
         resource: path,
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: negotiate
 
 fn unknown_version(status: u16, detail: &str) -> Problem {
