@@ -90,7 +90,7 @@ impl Project {
                 sources.add(&finding.path, finding.text);
             }
         }
-        Ok(Project {
+        let mut project = Project {
             config,
             parsed,
             diagnostics,
@@ -98,7 +98,13 @@ impl Project {
             exercise_pages,
             exercise_titles,
             coverage,
-        })
+        };
+        // Solution markers a practice kit could not be cut from.
+        for (diagnostic, text) in crate::practice::marker_diagnostics(&project)? {
+            project.sources.add(&diagnostic.file, text);
+            project.diagnostics.push(diagnostic);
+        }
+        Ok(project)
     }
 
     /// What page generation needs from disk: the exercise pages' titles and

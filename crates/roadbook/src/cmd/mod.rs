@@ -10,6 +10,7 @@ mod build;
 mod check;
 mod init;
 mod model;
+mod practice;
 mod search;
 mod serve;
 mod show;
@@ -25,5 +26,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&root, &args),
         Command::Show(args) => show::run(&root, &args),
         Command::Init(args) => init::run(&root, cli.quiet, &args),
+        Command::Practice(args) => practice::run(&root, cli.quiet, &args),
     }
 }
