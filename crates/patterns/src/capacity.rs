@@ -113,6 +113,7 @@ impl Workload {
     // ANCHOR_END: estimate
 }
 
+// ANCHOR: solution
 /// `bytes` in decimal units, as estimates are said aloud (`"4.0 GB"`).
 #[must_use]
 pub fn human_bytes(bytes: f64) -> String {
@@ -125,6 +126,7 @@ pub fn human_bytes(bytes: f64) -> String {
     }
     format!("{value:.1} {}", UNITS[unit])
 }
+// ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {

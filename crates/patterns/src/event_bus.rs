@@ -123,6 +123,7 @@ pub struct EventBus<T, C> {
     topics: BTreeMap<String, Topic<T>>,
 }
 
+// ANCHOR: solution
 /// The partition of `key` among `partitions`: FNV-1a, stable across runs
 /// and platforms (unlike std's randomly seeded hasher).
 #[must_use]
@@ -134,6 +135,7 @@ pub fn partition_for(key: &str, partitions: usize) -> usize {
     }
     (hash % partitions as u64) as usize
 }
+// ANCHOR_END: solution
 
 impl<T: Clone, C: Clock> EventBus<T, C> {
     /// A bus on which unacknowledged messages become visible again after

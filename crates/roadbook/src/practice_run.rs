@@ -84,7 +84,9 @@ pub(crate) fn run(dir: &Path, target_dir: Option<&PathBuf>, scope: Scope) -> Res
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .arg("--color")
-        .arg("never");
+        .arg("never")
+        // A failure's report is its message, not a backtrace.
+        .env("RUST_BACKTRACE", "0");
     if scope == Scope::Lib {
         command.arg("--lib");
     }
@@ -173,7 +175,7 @@ fn panic_of(section: &str) -> (Option<String>, Option<(String, usize, usize)>) {
         };
         let message: Vec<&str> = lines
             .by_ref()
-            .take_while(|l| !l.is_empty() && !l.starts_with("note: "))
+            .take_while(|l| !l.is_empty() && !l.starts_with("note: ") && *l != "stack backtrace:")
             .take(6)
             .collect();
         return ((!message.is_empty()).then(|| message.join("\n")), at);

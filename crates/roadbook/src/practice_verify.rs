@@ -30,6 +30,7 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
     let scratch = tempfile::tempdir().context("cannot create a folder for the kits")?;
     let mut sources = Sources::default();
     let mut diagnostics = Vec::new();
+    let mut unsound = 0;
     let offers = match only {
         Some(id) => vec![practice::offer(project, id)?],
         None => practice::offers(project)?,
@@ -125,14 +126,21 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
                     .count()
             );
         }
+        // Each kit's problems as soon as they are known.
+        report::print(&diagnostics[found_before..], &sources, Format::Human)?;
+        if diagnostics.len() > found_before {
+            unsound += 1;
+        }
     }
-    report::print(&diagnostics, &sources, Format::Human)?;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if !quiet || errors > 0 {
         eprintln!(
-            "verified {} practice kits{}",
+            "verified {} practice kits: {}",
             offers.len(),
-            if errors == 0 { ", all sound" } else { "" }
+            match unsound {
+                0 => "all sound".to_owned(),
+                n => format!("{n} with problems"),
+            }
         );
     }
     Ok(if errors == 0 {

@@ -86,7 +86,15 @@ fn check(dir: &Path, quiet: bool, mark_done: Option<&Path>) -> Result<ExitCode> 
 
     let mut sources = Sources::default();
     let mut texts = std::collections::BTreeMap::new();
-    let shown = |file: &str| format!("{}/{file}", dir.display());
+    // `src/retry.rs` for the kit in `.`, `k/src/retry.rs` for `k`.
+    let shown = |file: &str| {
+        let path: PathBuf = dir
+            .join(file)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        path.to_string_lossy().replace('\\', "/")
+    };
     for entry in walkdir::WalkDir::new(dir.join("src")).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         if entry.file_type().is_file() {
