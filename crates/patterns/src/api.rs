@@ -392,6 +392,7 @@ fn invalid_params(invalid: Vec<(&str, String)>) -> Problem {
     .extension("invalid_params", Json::Array(params.collect()))
 }
 
+// ANCHOR: solution
 /// Decodes `%XX` escapes and `+` (a space, in query strings); malformed
 /// escapes are kept as they are.
 fn percent_decode(text: &str) -> String {
@@ -418,6 +419,7 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+// ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {

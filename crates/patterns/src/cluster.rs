@@ -219,6 +219,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    // ANCHOR: solution
     /// A cluster whose slots are split into contiguous, nearly equal ranges,
     /// one per master, in the order given (like `redis-cli --cluster create`).
     ///
@@ -246,6 +247,7 @@ impl Cluster {
         }
         Self { nodes, slots }
     }
+    // ANCHOR_END: solution
 
     /// Attaches a new replica to `master`. It starts with a full copy of the
     /// master's data, as after Redis's initial full synchronisation.

@@ -50,6 +50,7 @@ pub struct Date {
     pub day: u32,
 }
 
+// ANCHOR: solution
 /// The date of the day that is `days` days after 1970-01-01.
 ///
 /// Howard Hinnant's `civil_from_days` algorithm: shift the year to start in
@@ -72,7 +73,9 @@ pub fn civil_from_days(days: i64) -> Date {
         day,
     }
 }
+// ANCHOR_END: solution
 
+// ANCHOR: solution
 /// The number of days from 1970-01-01 to `date` (negative before it); the
 /// inverse of [`civil_from_days`].
 #[must_use]
@@ -86,6 +89,7 @@ pub fn days_from_civil(date: Date) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+// ANCHOR_END: solution
 
 // ANCHOR: partition_key
 // ANCHOR: solution

@@ -194,6 +194,7 @@ pub(crate) fn kit(project: &Project, offer: &Offer) -> Result<Kit> {
             } else {
                 solution::without_tests(&text).map_err(at)?
             };
+            let kit_text = carry_includes(&path, &src, &kit_text, &mut files)?;
             files.insert(format!("src/{file}"), kit_text.into_bytes());
         }
     }
@@ -228,6 +229,61 @@ pub(crate) fn kit(project: &Project, offer: &Offer) -> Result<Kit> {
         practice: offer.modules.clone(),
         todo,
     })
+}
+
+/// Files a module reads with `include_str!`/`include_bytes!` come along:
+/// one inside the crate's folder keeps its place (the kit's root stands for
+/// the crate's), one outside it goes to `included/` and the path in the
+/// text is rewritten to it.
+fn carry_includes(
+    module: &Path,
+    src: &Path,
+    text: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<String> {
+    let normalize = book_tests::include::normalize;
+    let crate_dir = normalize(src.parent().unwrap_or(src));
+    let module = normalize(module);
+    let depth = module
+        .strip_prefix(&crate_dir)
+        .map_or(1, |inside| inside.components().count() - 1);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["include_str!(\"", "include_bytes!(\""]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| i + m.len()))
+        .min()
+    {
+        let Some(len) = rest[at..].find('"') else {
+            break;
+        };
+        let literal = &rest[at..at + len];
+        out.push_str(&rest[..at]);
+        let target = normalize(&module.parent().unwrap_or(src).join(literal));
+        let bytes = std::fs::read(&target).with_context(|| {
+            format!(
+                "{} includes {}, which cannot be read",
+                module.display(),
+                target.display()
+            )
+        })?;
+        match target.strip_prefix(&crate_dir) {
+            Ok(inside) => {
+                files.insert(inside.to_string_lossy().replace('\\', "/"), bytes);
+                out.push_str(literal);
+            }
+            Err(_) => {
+                let name = target
+                    .file_name()
+                    .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+                files.insert(format!("included/{name}"), bytes);
+                out.push_str(&format!("{}included/{name}", "../".repeat(depth)));
+            }
+        }
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Writes `kit` into `dir`, which must not exist.
@@ -516,4 +572,48 @@ pub(crate) fn notice(kit: &Kit) -> String {
          `roadbook practice --check {id}` runs its tests and reports each one.\n",
         id = kit.id
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn included_files_come_along_and_paths_outside_the_crate_are_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("crates/c/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(dir.path().join("crates/c/data")).unwrap();
+        std::fs::create_dir_all(dir.path().join("diagrams")).unwrap();
+        std::fs::write(dir.path().join("crates/c/data/x.txt"), "inside").unwrap();
+        std::fs::write(dir.path().join("diagrams/d.mmd"), "outside").unwrap();
+        let text = "const A: &str = include_str!(\"../data/x.txt\");\n\
+                    const B: &[u8] = include_bytes!(\"../../../diagrams/d.mmd\");\n";
+        let mut files = BTreeMap::new();
+        let out = carry_includes(&src.join("m.rs"), &src, text, &mut files).unwrap();
+        assert_eq!(
+            out,
+            "const A: &str = include_str!(\"../data/x.txt\");\n\
+             const B: &[u8] = include_bytes!(\"../included/d.mmd\");\n"
+        );
+        assert_eq!(files["data/x.txt"], b"inside");
+        assert_eq!(files["included/d.mmd"], b"outside");
+        let missing = carry_includes(
+            &src.join("m.rs"),
+            &src,
+            "include_str!(\"nope\")",
+            &mut files,
+        );
+        assert!(missing.unwrap_err().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn the_task_is_the_page_up_to_its_first_code() {
+        let page = "# T\n\n> quote\n\n## The problem\n\nIt fails.\n\n## The design\n\nRetry.\n\n## The code\n\nShown:\n\n```rust\nfn x() {}\n```\n";
+        assert_eq!(
+            task(page),
+            "### The problem\n\nIt fails.\n\n### The design\n\nRetry.\n\n"
+        );
+        assert_eq!(task("# T\n\nno sections\n"), "See the exercise page.\n\n");
+    }
 }

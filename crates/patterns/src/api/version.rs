@@ -55,6 +55,7 @@ impl ApiVersion {
         }
     }
 
+    // ANCHOR: solution
     /// Its retirement schedule, if it is deprecated.
     #[must_use]
     pub fn deprecation(self) -> Option<Deprecation> {
@@ -67,6 +68,7 @@ impl ApiVersion {
             Self::V2 => None,
         }
     }
+    // ANCHOR_END: solution
 }
 
 /// The outcome of negotiation: the version, and the resource path without
