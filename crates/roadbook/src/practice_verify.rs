@@ -43,6 +43,15 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
         for (name, text) in reference.values() {
             sources.add(name, text.clone());
         }
+        let page = project
+            .config
+            .exercises_dir()
+            .join(format!("{}.md", offer.id));
+        let page_name = crate::project::relative(&project.config.root, &page);
+        if let Ok(text) = std::fs::read_to_string(&page) {
+            sources.add(&page_name, text);
+        }
+        let plain = |code, message: &str| plain(code, &page_name, offer, message);
 
         let cut = practice_run::run(&dir, Some(&target), Scope::Lib)?;
         let found_before = diagnostics.len();
@@ -52,7 +61,6 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
             if tests.is_empty() {
                 diagnostics.push(plain(
                     "kit-without-tests",
-                    offer,
                     "the kit has no test of its modules: nothing says when the learner's code is right",
                 ));
             }
@@ -76,7 +84,6 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
             diagnostics.push(
                 plain(
                     "kit-does-not-compile",
-                    offer,
                     "the kit does not compile with `todo!()` bodies",
                 )
                 .with_help(tail(&cut.stderr)),
@@ -105,7 +112,6 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
             diagnostics.push(
                 plain(
                     "kit-does-not-compile",
-                    offer,
                     "the kit does not compile with the reference bodies restored",
                 )
                 .with_help(tail(&restored.stderr)),
@@ -200,11 +206,18 @@ fn at_test(
     Diagnostic::error(code, &file, span, message).with_help(help.to_owned())
 }
 
-fn plain(code: &'static str, offer: &Offer, message: &str) -> Diagnostic {
+/// A problem of the whole kit, reported at the first line of its exercise
+/// page.
+fn plain(code: &'static str, page: &str, offer: &Offer, message: &str) -> Diagnostic {
     Diagnostic::error(
         code,
-        &offer.id,
-        roadmap::Span::default(),
+        page,
+        roadmap::Span {
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        },
         format!("{}: {message}", offer.id),
     )
 }
