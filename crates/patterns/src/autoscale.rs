@@ -86,12 +86,14 @@ impl MetricSample {
         }
     }
 
+    // ANCHOR: solution
     /// A metric measured on each pod, averaged as the HPA does.
     #[must_use]
     pub fn from_pods(name: &str, per_pod: &[f64], target: f64) -> Self {
         let mean = per_pod.iter().sum::<f64>() / per_pod.len().max(1) as f64;
         Self::new(name, mean, target)
     }
+    // ANCHOR_END: solution
 
     /// A metric known as a total (a queue's length) spread over `replicas`,
     /// like an HPA `External` metric with an `AverageValue` target.
@@ -311,6 +313,7 @@ impl HoltForecast {
     }
 }
 
+// ANCHOR: solution
 /// The seasonal naive forecast: `steps` ahead, expect what happened one
 /// season earlier (the same minute yesterday, the same hour last week).
 /// `None` until a whole season of history exists.
@@ -323,6 +326,7 @@ pub fn seasonal_naive(history: &[f64], season: usize, steps: usize) -> Option<f6
         .get(history.len() - season + (steps - 1) % season)
         .copied()
 }
+// ANCHOR_END: solution
 
 // ANCHOR: predictive
 // ANCHOR: solution

@@ -62,6 +62,7 @@ impl Latency {
         (self.low + self.high) / 2
     }
 
+    // ANCHOR: solution
     /// Draws one call's latency.
     pub fn sample(&self, rng: &mut SeededRng) -> Duration {
         let (low, high) = if rng.below(100) < u64::from(self.tail_percent) {
@@ -72,6 +73,7 @@ impl Latency {
         let span = (high - low).as_nanos() as u64;
         low + Duration::from_nanos(rng.below(span + 1))
     }
+    // ANCHOR_END: solution
 }
 // ANCHOR_END: latency
 

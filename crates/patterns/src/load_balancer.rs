@@ -393,11 +393,13 @@ pub fn hash(key: &str) -> u64 {
 // ANCHOR_END: solution
 // ANCHOR_END: hash_ring
 
+// ANCHOR: solution
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
+// ANCHOR_END: solution
 
 fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;

@@ -159,6 +159,7 @@ impl<C: Clock> TokenBucket<C> {
         }
     }
 
+    // ANCHOR: solution
     /// Takes a token for one request, or says how long until one is there.
     pub fn check(&mut self) -> Result<(), RateLimited> {
         let now = self.clock.now();
@@ -174,6 +175,7 @@ impl<C: Clock> TokenBucket<C> {
             Err(RateLimited { retry_after })
         }
     }
+    // ANCHOR_END: solution
 
     /// Whole tokens in the bucket as of the last check.
     pub fn tokens(&self) -> u32 {
