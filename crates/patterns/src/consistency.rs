@@ -416,6 +416,7 @@ impl StockStore for InventoryStore {
         self.stock.borrow().get(sku).copied()
     }
 
+    // ANCHOR: solution
     fn compare_and_set(
         &self,
         sku: &str,
@@ -433,6 +434,7 @@ impl StockStore for InventoryStore {
         };
         Ok(*current)
     }
+    // ANCHOR_END: solution
 }
 
 /// Why a reservation failed.

@@ -235,7 +235,7 @@ pub(crate) fn kit(project: &Project, offer: &Offer) -> Result<Kit> {
 /// one inside the crate's folder keeps its place (the kit's root stands for
 /// the crate's), one outside it goes to `included/` and the path in the
 /// text is rewritten to it.
-fn carry_includes(
+pub(crate) fn carry_includes(
     module: &Path,
     src: &Path,
     text: &str,

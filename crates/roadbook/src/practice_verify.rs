@@ -40,7 +40,7 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
         let dir = scratch.path().join(&offer.id);
         practice::write(&kit, &dir)?;
         let reference = reference_files(project, offer, &kit)?;
-        for (name, text) in reference.values() {
+        for (name, text, _) in reference.values() {
             sources.add(name, text.clone());
         }
         let page = project
@@ -91,8 +91,8 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
         }
 
         // The reference bodies back: every test must pass.
-        for (file, (_, text)) in &reference {
-            std::fs::write(dir.join(file), text)
+        for (file, (_, _, in_kit)) in &reference {
+            std::fs::write(dir.join(file), in_kit)
                 .with_context(|| format!("cannot restore {file} in {}", dir.display()))?;
         }
         let restored = practice_run::run(&dir, Some(&target), Scope::Lib)?;
@@ -157,12 +157,12 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
 }
 
 /// The kit files of the practice modules → (the reference file's path
-/// relative to the book root, its text).
+/// relative to the book root, its text, its text as the kit reads it).
 fn reference_files(
     project: &Project,
     offer: &Offer,
     kit: &Kit,
-) -> Result<BTreeMap<String, (String, String)>> {
+) -> Result<BTreeMap<String, (String, String, String)>> {
     let src = project.config.root.join(&offer.reference.src);
     let mut files = BTreeMap::new();
     for module in &kit.practice {
@@ -171,7 +171,9 @@ fn reference_files(
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let name = crate::project::relative(&project.config.root, &path);
-            files.insert(format!("src/{file}"), (name, text));
+            // As in the kit: included files are read from the kit's copies.
+            let in_kit = practice::carry_includes(&path, &src, &text, &mut BTreeMap::new())?;
+            files.insert(format!("src/{file}"), (name, text, in_kit));
         }
     }
     Ok(files)
@@ -190,13 +192,13 @@ fn practice_tests<'r>(run: &'r Run, kit: &Kit) -> Vec<&'r TestResult> {
 
 fn at_test(
     code: &'static str,
-    reference: &BTreeMap<String, (String, String)>,
+    reference: &BTreeMap<String, (String, String, String)>,
     result: &TestResult,
     message: String,
     help: &str,
 ) -> Diagnostic {
     let located = result.file(|f| reference.contains_key(f)).and_then(|file| {
-        let (name, text) = &reference[&file];
+        let (name, text, _) = &reference[&file];
         crate::practice_solution::tests_in(text)
             .into_iter()
             .find(|test| test.name == result.function())
