@@ -220,12 +220,14 @@ pub fn take_lines(s: &str, start: usize, end: Option<usize>) -> String {
 // ANCHOR_END: take_lines
 
 /// The name of the first `ANCHOR: name` on `line` (mdBook's `ANCHOR_START` regex).
-fn anchor_start(line: &str) -> Option<&str> {
+#[must_use]
+pub fn anchor_start(line: &str) -> Option<&str> {
     anchor_after(line, "ANCHOR:")
 }
 
 /// The name of the first `ANCHOR_END: name` on `line` (mdBook's `ANCHOR_END` regex).
-fn anchor_end(line: &str) -> Option<&str> {
+#[must_use]
+pub fn anchor_end(line: &str) -> Option<&str> {
     anchor_after(line, "ANCHOR_END:")
 }
 

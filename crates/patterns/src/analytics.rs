@@ -72,6 +72,7 @@ pub struct Dimension {
 }
 
 // ANCHOR: star_schema
+// ANCHOR: solution
 /// The grain of the fact table: one row per hour, drink and store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactKey {
@@ -116,6 +117,7 @@ impl SalesCube {
         row.quantity += u64::from(line.quantity);
         row.revenue_cents += line.amount_cents;
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: star_schema
 
     /// An empty store.
@@ -125,6 +127,7 @@ impl SalesCube {
     }
 
     // ANCHOR: report
+    // ANCHOR: solution
     /// "Sales per drink per hour" over the hours starting in `[from, to)`,
     /// summed over all stores, ordered by hour then drink name.
     #[must_use]
@@ -158,6 +161,7 @@ impl SalesCube {
         };
         self.facts.range(range)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: report
 
     /// Rolls the hourly facts of `[from, to)` up to one row per UTC day and

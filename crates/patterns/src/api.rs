@@ -217,6 +217,7 @@ impl Field {
 }
 
 // ANCHOR: fields
+// ANCHOR: solution
 /// Parses a sparse fieldset such as `id,name,price_cents`, in the request's
 /// order; no parameter means every field. Unknown names are all reported.
 ///
@@ -250,6 +251,7 @@ pub fn render_item(item: &MenuItem, fields: &[Field], version: ApiVersion) -> Js
         object.with(field.name(version), field.value(item, version))
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: fields
 
 /// The menu endpoints.
@@ -282,6 +284,7 @@ impl MenuApi {
     }
 
     // ANCHOR: handle
+    // ANCHOR: solution
     fn try_handle(&self, request: &Request) -> Result<Response, Problem> {
         let negotiated = version::negotiate(&request.path, request.header_value("Accept"))?;
         let version = negotiated.version;
@@ -329,10 +332,12 @@ impl MenuApi {
             body,
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: handle
 }
 
 // ANCHOR: validation
+// ANCHOR: solution
 /// Reads `limit`, `cursor` and `fields`, reporting every invalid parameter
 /// at once in an `invalid_params` extension.
 fn parse_query(
@@ -369,6 +374,7 @@ fn parse_query(
         Err(invalid_params(invalid))
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: validation
 
 /// A `400` problem listing each invalid parameter and why.
@@ -386,6 +392,7 @@ fn invalid_params(invalid: Vec<(&str, String)>) -> Problem {
     .extension("invalid_params", Json::Array(params.collect()))
 }
 
+// ANCHOR: solution
 /// Decodes `%XX` escapes and `+` (a space, in query strings); malformed
 /// escapes are kept as they are.
 fn percent_decode(text: &str) -> String {
@@ -412,6 +419,7 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+// ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {

@@ -86,12 +86,14 @@ impl MetricSample {
         }
     }
 
+    // ANCHOR: solution
     /// A metric measured on each pod, averaged as the HPA does.
     #[must_use]
     pub fn from_pods(name: &str, per_pod: &[f64], target: f64) -> Self {
         let mean = per_pod.iter().sum::<f64>() / per_pod.len().max(1) as f64;
         Self::new(name, mean, target)
     }
+    // ANCHOR_END: solution
 
     /// A metric known as a total (a queue's length) spread over `replicas`,
     /// like an HPA `External` metric with an `AverageValue` target.
@@ -124,6 +126,7 @@ impl Default for Tolerance {
 }
 
 // ANCHOR: rule
+// ANCHOR: solution
 /// The HPA rule for one metric: `ceil(current_replicas × ratio)`, or
 /// `current_replicas` while the ratio is within the tolerance.
 #[must_use]
@@ -134,6 +137,7 @@ pub fn desired_replicas(current_replicas: u32, metric: &MetricSample, tolerance:
     }
     (f64::from(current_replicas) * ratio).ceil() as u32
 }
+// ANCHOR_END: solution
 // ANCHOR_END: rule
 
 /// The HPA's settings.
@@ -177,6 +181,7 @@ impl Default for HpaConfig {
 }
 
 // ANCHOR: hpa
+// ANCHOR: solution
 /// A horizontal autoscaler for one workload, evaluated periodically (the
 /// HPA's loop runs every 15 s).
 #[derive(Debug, Clone)]
@@ -237,6 +242,7 @@ impl<C: Clock> Hpa<C> {
         next
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hpa
 
 impl<C: Clock> Hpa<C> {
@@ -279,6 +285,7 @@ impl HoltForecast {
     }
 
     // ANCHOR: holt
+    // ANCHOR: solution
     /// Adds the next observation (say, orders per minute).
     pub fn observe(&mut self, value: f64) {
         match self.seen {
@@ -296,6 +303,7 @@ impl HoltForecast {
         }
         self.seen += 1;
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: holt
 
     /// The value expected `steps` observations from now, once there is data.
@@ -305,6 +313,7 @@ impl HoltForecast {
     }
 }
 
+// ANCHOR: solution
 /// The seasonal naive forecast: `steps` ahead, expect what happened one
 /// season earlier (the same minute yesterday, the same hour last week).
 /// `None` until a whole season of history exists.
@@ -317,8 +326,10 @@ pub fn seasonal_naive(history: &[f64], season: usize, steps: usize) -> Option<f6
         .get(history.len() - season + (steps - 1) % season)
         .copied()
 }
+// ANCHOR_END: solution
 
 // ANCHOR: predictive
+// ANCHOR: solution
 /// Turns a load forecast into replicas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredictiveScaler {
@@ -338,6 +349,7 @@ impl PredictiveScaler {
         needed.clamp(self.min_replicas, self.max_replicas)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: predictive
 
 #[cfg(test)]

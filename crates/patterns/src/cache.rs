@@ -66,6 +66,7 @@ struct Slot<K, V> {
 }
 
 // ANCHOR: lru
+// ANCHOR: solution
 /// A fixed-capacity map that evicts its least recently used entry.
 ///
 /// Entries live in a slab (`Vec`) linked into a list from most to least
@@ -111,6 +112,7 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
         evicted
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: lru
 
     /// The value of `key`, which becomes the most recently used.
@@ -400,6 +402,7 @@ impl<C: Clock> TieredCache<C> {
     }
 
     // ANCHOR: read_through
+    // ANCHOR: solution
     /// Reads `key` from the first level that has a live copy, calling `load`
     /// (the database) only when both miss, and fills the levels it missed.
     /// `None` if the loader has nothing either.
@@ -441,9 +444,11 @@ impl<C: Clock> TieredCache<C> {
         self.local.put(key.to_string(), entry);
         Some(Fetched { value, source })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: read_through
 
     // ANCHOR: warm_invalidate
+    // ANCHOR: solution
     /// Loads the popular `keys` into both levels ahead of traffic (after a
     /// deploy, before the morning rush). Returns how many were found.
     pub fn warm<'k>(
@@ -479,6 +484,7 @@ impl<C: Clock> TieredCache<C> {
             self.local.remove(key.as_str());
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: warm_invalidate
 
     /// Where reads have been answered so far.

@@ -187,6 +187,7 @@ impl<C: Clock> CanaryController<C> {
     }
 
     // ANCHOR: observe
+    // ANCHOR: solution
     /// Evaluates the canary against its counters `now`.
     pub fn observe(&mut self, total: Counts) -> Decision {
         match self.state {
@@ -222,6 +223,7 @@ impl<C: Clock> CanaryController<C> {
             to: self.weight(),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: observe
 }
 

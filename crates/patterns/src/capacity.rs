@@ -89,6 +89,7 @@ pub struct Estimate {
 
 impl Workload {
     // ANCHOR: estimate
+    // ANCHOR: solution
     /// Works out the estimate for running this workload on `server`s.
     #[must_use]
     pub fn estimate(&self, server: &ServerProfile) -> Estimate {
@@ -108,9 +109,11 @@ impl Workload {
             servers: (peak_qps / usable_qps).ceil() as u32 + server.spares,
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: estimate
 }
 
+// ANCHOR: solution
 /// `bytes` in decimal units, as estimates are said aloud (`"4.0 GB"`).
 #[must_use]
 pub fn human_bytes(bytes: f64) -> String {
@@ -123,6 +126,7 @@ pub fn human_bytes(bytes: f64) -> String {
     }
     format!("{value:.1} {}", UNITS[unit])
 }
+// ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {

@@ -91,6 +91,7 @@ pub enum State {
 }
 
 // ANCHOR: permit
+// ANCHOR: solution
 /// Permission to make one call; hand it back to
 /// [`record`](CircuitBreaker::record) with the outcome. Dropping it
 /// unreported records a failure, so a lost probe frees its half-open slot.
@@ -114,6 +115,7 @@ impl Drop for Permit {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: permit
 
 impl PartialEq for Permit {
@@ -195,6 +197,7 @@ impl<C: Clock> CircuitBreaker<C> {
     }
 
     // ANCHOR: acquire
+    // ANCHOR: solution
     /// Asks to make a call.
     ///
     /// # Errors
@@ -223,9 +226,11 @@ impl<C: Clock> CircuitBreaker<C> {
             reported: false,
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: acquire
 
     // ANCHOR: record
+    // ANCHOR: solution
     /// Reports how the permitted call went (`true` for success). Outcomes
     /// of permits issued before the last state change are ignored.
     pub fn record(&mut self, mut permit: Permit, success: bool) {
@@ -289,6 +294,7 @@ impl<C: Clock> CircuitBreaker<C> {
         }
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: record
 
     fn trip(&mut self) {

@@ -54,6 +54,7 @@ use std::ops::RangeInclusive;
 pub const SLOT_COUNT: u16 = 16384;
 
 // ANCHOR: key_slot
+// ANCHOR: solution
 /// CRC16 as Redis Cluster uses it: the XMODEM variant (polynomial 0x1021,
 /// initial value 0, no reflection, no final xor).
 #[must_use]
@@ -83,6 +84,7 @@ pub fn hash_tag(key: &[u8]) -> &[u8] {
 pub fn key_slot(key: impl AsRef<[u8]>) -> u16 {
     crc16(hash_tag(key.as_ref())) % SLOT_COUNT
 }
+// ANCHOR_END: solution
 // ANCHOR_END: key_slot
 
 /// The lookup table of [`crc16`], one entry per value of the top byte.
@@ -217,6 +219,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    // ANCHOR: solution
     /// A cluster whose slots are split into contiguous, nearly equal ranges,
     /// one per master, in the order given (like `redis-cli --cluster create`).
     ///
@@ -244,6 +247,7 @@ impl Cluster {
         }
         Self { nodes, slots }
     }
+    // ANCHOR_END: solution
 
     /// Attaches a new replica to `master`. It starts with a full copy of the
     /// master's data, as after Redis's initial full synchronisation.
@@ -267,6 +271,7 @@ impl Cluster {
     }
 
     // ANCHOR: routing
+    // ANCHOR: solution
     /// The master that serves `slot`.
     ///
     /// # Errors
@@ -311,6 +316,7 @@ impl Cluster {
         let owner = self.node_for_key(key)?;
         Ok(self.nodes[owner].data.get(key).map(String::as_str))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: routing
 
     /// Delivers every write that live replicas have not seen yet.
@@ -334,6 +340,7 @@ impl Cluster {
     }
 
     // ANCHOR: failover
+    // ANCHOR: solution
     /// The live replicas of `master` in the order they stand for election:
     /// rank 0 has the highest replication offset (ties: the smaller name)
     /// and asks for votes first.
@@ -401,6 +408,7 @@ impl Cluster {
             promoted: candidate,
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: failover
 
     /// The masters that own at least one slot: the cluster's voting size.

@@ -46,6 +46,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 // ANCHOR: version_vector
+// ANCHOR: solution
 /// How two versions relate in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Causality {
@@ -94,6 +95,7 @@ impl VersionVector {
             (true, true) => Causality::Concurrent,
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: version_vector
 
     /// Records one more update made at replica `node`; returns its counter.
@@ -153,6 +155,7 @@ pub struct Versioned<T> {
 }
 
 // ANCHOR: siblings
+// ANCHOR: solution
 /// A register that keeps every concurrent value (the *siblings*) instead of
 /// losing one, so the application can see and resolve the conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +198,7 @@ impl<T: Clone> MultiValueRegister<T> {
             .retain(|s| incoming.version.compare(&s.version) != Causality::After);
         self.siblings.push(incoming);
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: siblings
 
     /// An empty register.
@@ -241,6 +245,7 @@ impl<T: Clone> Default for MultiValueRegister<T> {
 }
 
 // ANCHOR: lww
+// ANCHOR: solution
 /// A last-writer-wins register: of all writes it has heard of, it keeps the
 /// one with the highest `(timestamp, node)`. The node id breaks ties between
 /// equal timestamps, so every replica picks the same winner.
@@ -276,6 +281,7 @@ impl<T: Clone> LwwRegister<T> {
     pub fn merge(&mut self, other: &Self) {
         self.set(other.value.clone(), other.timestamp, &other.node);
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: lww
 
     /// The winning value.
@@ -292,6 +298,7 @@ impl<T: Clone> LwwRegister<T> {
 }
 
 // ANCHOR: pn_counter
+// ANCHOR: solution
 /// A replicated stock counter (a PN-counter CRDT): each region counts its own
 /// restocks and sales, and merging takes the per-region maximum. Every region
 /// converges to the same total with no coordination, but nothing stops two
@@ -336,6 +343,7 @@ impl StockCounter {
         added as i64 - removed as i64
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: pn_counter
 
 /// A stock level and the version it was read at.
@@ -408,6 +416,7 @@ impl StockStore for InventoryStore {
         self.stock.borrow().get(sku).copied()
     }
 
+    // ANCHOR: solution
     fn compare_and_set(
         &self,
         sku: &str,
@@ -425,6 +434,7 @@ impl StockStore for InventoryStore {
         };
         Ok(*current)
     }
+    // ANCHOR_END: solution
 }
 
 /// Why a reservation failed.
@@ -454,6 +464,7 @@ pub struct Reservation {
 }
 
 // ANCHOR: optimistic
+// ANCHOR: solution
 /// Takes `quantity` units of `sku` with optimistic concurrency: read the
 /// stock and its version, compute the new level, write it only if the version
 /// is unchanged, and start over on a conflict, up to `max_attempts` times.
@@ -489,6 +500,7 @@ pub fn reserve(
         attempts: max_attempts,
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: optimistic
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ impl<C: Clock> ServiceRegistry<C> {
     }
 
     // ANCHOR: heartbeat
+    // ANCHOR: solution
     /// Renews instance `id`'s lease.
     ///
     /// # Errors
@@ -138,9 +139,11 @@ impl<C: Clock> ServiceRegistry<C> {
         }
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: heartbeat
 
     // ANCHOR: lookup
+    // ANCHOR: solution
     /// The address of the next live instance of `service`, round robin.
     pub fn lookup(&mut self, service: &str) -> Option<String> {
         let now = self.clock.now();
@@ -175,6 +178,7 @@ impl<C: Clock> ServiceRegistry<C> {
         expired.sort();
         expired
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: lookup
 }
 

@@ -218,6 +218,7 @@ enum Freshness {
 }
 
 // ANCHOR: freshness
+// ANCHOR: solution
 impl Entry {
     fn freshness(&self, now: Duration) -> Freshness {
         let age = now.saturating_sub(self.stored_at);
@@ -236,6 +237,7 @@ impl Entry {
         age < self.control.max_age + self.control.stale_if_error
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: freshness
 
 /// One CDN node's cache.
@@ -261,6 +263,7 @@ impl<C: Clock> EdgeCache<C> {
     }
 
     // ANCHOR: get
+    // ANCHOR: solution
     /// Serves `path`, from the cache when its policy allows, else from
     /// `origin`.
     ///
@@ -344,9 +347,11 @@ impl<C: Clock> EdgeCache<C> {
             None => self.entries.remove(path),
         };
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: get
 
     // ANCHOR: purge
+    // ANCHOR: solution
     /// Purges the paths the log changed since this node last read it, in
     /// order, and remembers how far it got: a CDN node that was unreachable
     /// during a price change purges it when it comes back. Returns how many
@@ -360,6 +365,7 @@ impl<C: Clock> EdgeCache<C> {
         }
         purged
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: purge
 
     /// How many background refreshes are queued.

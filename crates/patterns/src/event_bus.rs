@@ -123,6 +123,7 @@ pub struct EventBus<T, C> {
     topics: BTreeMap<String, Topic<T>>,
 }
 
+// ANCHOR: solution
 /// The partition of `key` among `partitions`: FNV-1a, stable across runs
 /// and platforms (unlike std's randomly seeded hasher).
 #[must_use]
@@ -134,6 +135,7 @@ pub fn partition_for(key: &str, partitions: usize) -> usize {
     }
     (hash % partitions as u64) as usize
 }
+// ANCHOR_END: solution
 
 impl<T: Clone, C: Clock> EventBus<T, C> {
     /// A bus on which unacknowledged messages become visible again after
@@ -172,6 +174,7 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
     }
 
     // ANCHOR: publish
+    // ANCHOR: solution
     /// Appends `payload` to the partition of `key`; returns the partition
     /// and the message's offset in it.
     ///
@@ -193,9 +196,11 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         });
         Ok((partition, log.len() as u64 - 1))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: publish
 
     // ANCHOR: poll
+    // ANCHOR: solution
     /// Up to `max` messages for `group`: per partition, the message after the
     /// last acknowledged one, if it is not in flight or its visibility
     /// timeout has passed. Unknown topics or groups get nothing.
@@ -234,9 +239,11 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         }
         batch
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: poll
 
     // ANCHOR: ack
+    // ANCHOR: solution
 
     /// Acknowledges `delivery`: its group moves past it in its partition.
     ///
@@ -253,6 +260,7 @@ impl<T: Clone, C: Clock> EventBus<T, C> {
         cursor.in_flight = None;
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: ack
 
     /// Gives `delivery` back without processing it: it is visible again at

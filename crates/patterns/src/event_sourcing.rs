@@ -113,6 +113,7 @@ pub struct OrderState {
 }
 
 // ANCHOR: apply
+// ANCHOR: solution
 impl OrderState {
     /// Applies one event. Never fails: the event already happened.
     pub fn apply(&mut self, event: &OrderEvent) {
@@ -149,6 +150,7 @@ impl OrderState {
         state
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: apply
 
 /// What someone asks the order to do.
@@ -215,6 +217,7 @@ impl fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 // ANCHOR: decide
+// ANCHOR: solution
 /// The events `command` causes on an order in `state`, or why it is refused.
 ///
 /// # Errors
@@ -251,6 +254,7 @@ pub fn decide(state: &OrderState, command: Command) -> Result<Vec<OrderEvent>, C
     };
     Ok(vec![event])
 }
+// ANCHOR_END: solution
 // ANCHOR_END: decide
 
 /// An append based on a stale version.
@@ -295,6 +299,7 @@ impl EventStore {
     }
 
     // ANCHOR: append
+    // ANCHOR: solution
     /// Appends `events` to `stream` if its version is still
     /// `expected_version`; returns the new version.
     ///
@@ -324,6 +329,7 @@ impl EventStore {
         }
         Ok(version)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: append
 
     // ANCHOR: load

@@ -180,6 +180,7 @@ impl<C: Clock> HealthRegistry<C> {
     }
 
     // ANCHOR: aggregate
+    // ANCHOR: solution
     /// `Up` while the work loop has beaten within `max_age`, else `Down`.
     /// Dependencies play no part: restarting cannot fix them.
     #[must_use]
@@ -224,6 +225,7 @@ impl<C: Clock> HealthRegistry<C> {
             dependencies,
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: aggregate
 }
 

@@ -188,6 +188,7 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
     }
 
     // ANCHOR: begin
+    // ANCHOR: solution
     /// Claims `key` for `request`: [`Begin::Run`] if the caller should run
     /// it, [`Begin::Replay`] with the stored response if it already ran.
     ///
@@ -280,9 +281,11 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
             }
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: begin
 
     // ANCHOR: execute
+    // ANCHOR: solution
     /// Runs `operation` at most once per `key`, for an operation whose every
     /// failure certainly had no effect: stores its `Ok` response and replays
     /// it to retries; on `Err` releases the key and returns the error. An
@@ -344,6 +347,7 @@ impl<Req: PartialEq + Clone, Resp: Clone, C: Clock> IdempotencyStore<Req, Resp, 
             Err(_) => Err(IdempotencyError::InProgress),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: execute
 
     /// Drops records older than the retention period; returns how many.

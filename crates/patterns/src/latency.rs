@@ -83,6 +83,7 @@ impl Histogram {
     }
 
     // ANCHOR: buckets
+    // ANCHOR: solution
     /// The bucket `value` falls in: exact below `2^p`, then `2^(p-1)`
     /// buckets per power of two.
     fn index(&self, value: u64) -> usize {
@@ -105,6 +106,7 @@ impl Histogram {
         let top = (index - (shift << (p - 1))) as u64;
         (top << shift, 1 << shift)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: buckets
 
     /// Adds one value.
@@ -119,6 +121,7 @@ impl Histogram {
     }
 
     // ANCHOR: quantile
+    // ANCHOR: solution
     /// The value at `quantile` (0 to 1) by the nearest-rank rule: the
     /// smallest recorded value with at least `ceil(q·n)` values at or below
     /// it, reported as its bucket's midpoint. Zero when empty.
@@ -135,6 +138,7 @@ impl Histogram {
         }
         0
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: quantile
 
     /// How many values were recorded.
@@ -150,6 +154,7 @@ impl Histogram {
     }
 
     // ANCHOR: merge
+    // ANCHOR: solution
     /// Adds every value recorded in `other`, as if it had been recorded here.
     /// Bucket counts add up, so the merge of regional histograms is exactly
     /// the histogram of all their requests: a global p99 without shipping a
@@ -176,6 +181,7 @@ impl Histogram {
         self.max = self.max.max(other.max);
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: merge
 }
 
@@ -240,6 +246,7 @@ impl<H, C: Clock> LatencyMonitor<H, C> {
     }
 
     // ANCHOR: middleware
+    // ANCHOR: solution
     /// Calls the handler, times it, counts it if it failed.
     ///
     /// # Errors
@@ -259,6 +266,7 @@ impl<H, C: Clock> LatencyMonitor<H, C> {
         }
         result
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: middleware
 
     /// Counts and percentiles so far.

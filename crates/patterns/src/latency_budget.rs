@@ -62,6 +62,7 @@ impl Latency {
         (self.low + self.high) / 2
     }
 
+    // ANCHOR: solution
     /// Draws one call's latency.
     pub fn sample(&self, rng: &mut SeededRng) -> Duration {
         let (low, high) = if rng.below(100) < u64::from(self.tail_percent) {
@@ -72,6 +73,7 @@ impl Latency {
         let span = (high - low).as_nanos() as u64;
         low + Duration::from_nanos(rng.below(span + 1))
     }
+    // ANCHOR_END: solution
 }
 // ANCHOR_END: latency
 
@@ -182,6 +184,7 @@ impl Path {
     }
 
     // ANCHOR: budget
+    // ANCHOR: solution
     /// The planning number: typical latencies, sums for sequences, maxima
     /// for fan-outs, and caches at their expected cost
     /// `hit% × hit + miss% × miss`. Hedging leaves the typical request alone.
@@ -199,9 +202,11 @@ impl Path {
             Path::Hedged { call, .. } => call.budget(),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: budget
 
     // ANCHOR: sample
+    // ANCHOR: solution
     /// Draws one request through the path: its latency and how many calls
     /// to dependencies it made (hedges count).
     pub fn sample(&self, rng: &mut SeededRng) -> (Duration, u32) {
@@ -238,6 +243,7 @@ impl Path {
             }
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: sample
 
     /// Simulates `requests` requests with a generator seeded by `seed`.
@@ -257,6 +263,7 @@ impl Path {
 }
 
 // ANCHOR: report
+// ANCHOR: solution
 /// The latencies of a simulated run, sorted, and the calls it made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -304,6 +311,7 @@ pub fn percentile(sorted: &[Duration], percent: f64) -> Duration {
     let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
+// ANCHOR_END: solution
 // ANCHOR_END: report
 
 #[cfg(test)]

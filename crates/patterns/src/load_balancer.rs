@@ -171,6 +171,7 @@ impl Pool {
     }
 
     // ANCHOR: eligible
+    // ANCHOR: solution
     /// Whether `index` may take traffic now: healthy, weighted, and either a
     /// primary or a backup while every primary is down.
     #[must_use]
@@ -182,6 +183,7 @@ impl Pool {
         }
         !b.backup || !self.backends.iter().any(|p| !p.backup && usable(p))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: eligible
 
     /// The indices of the backends that may take traffic now.
@@ -228,6 +230,7 @@ impl Balancer for RoundRobin {
 }
 
 // ANCHOR: swrr
+// ANCHOR: solution
 /// nginx's smooth weighted round robin.
 ///
 /// Every pick, each eligible backend's `current` grows by its weight; the
@@ -267,6 +270,7 @@ impl Balancer for SmoothWeightedRoundRobin {
         Some(best)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: swrr
 
 // ANCHOR: least_connections
@@ -338,6 +342,7 @@ impl Balancer for PowerOfTwoChoices {
 // ANCHOR_END: p2c
 
 // ANCHOR: hash_ring
+// ANCHOR: solution
 /// Consistent hashing with virtual nodes.
 ///
 /// Every backend is placed on a ring of 2^64 positions at `vnodes` points
@@ -385,13 +390,16 @@ impl Balancer for HashRing {
 pub fn hash(key: &str) -> u64 {
     fmix64(fnv1a(key.as_bytes()))
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hash_ring
 
+// ANCHOR: solution
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
+// ANCHOR_END: solution
 
 fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;

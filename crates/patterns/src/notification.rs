@@ -102,6 +102,7 @@ impl fmt::Display for Crashed {
 impl std::error::Error for Crashed {}
 
 // ANCHOR: consumer
+// ANCHOR: solution
 /// A push consumer: skips events it has handled, pushes the others.
 #[derive(Debug)]
 pub struct PushConsumer {
@@ -170,6 +171,7 @@ impl PushConsumer {
         Ok(self)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: consumer
 
 /// One push notification as the phone receives it.
@@ -184,6 +186,7 @@ pub struct Push {
 }
 
 // ANCHOR: phone
+// ANCHOR: solution
 /// A phone: the operating system's notification tray and the app's order
 /// screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -208,6 +211,7 @@ impl Phone {
         }
         self.tray.insert(push.collapse_key.clone(), push);
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: phone
 
     /// How many pushes arrived, duplicates included.

@@ -57,6 +57,7 @@ use std::time::Duration;
 use crate::clock::Clock;
 
 // ANCHOR: state_machine
+// ANCHOR: solution
 /// Where an order is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OrderState {
@@ -107,6 +108,7 @@ pub fn transition(state: Option<OrderState>, event: EventKind) -> Option<OrderSt
         _ => None,
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: state_machine
 
 const STATES: [Option<OrderState>; 7] = [
@@ -215,6 +217,7 @@ pub struct TrackerConfig {
 }
 
 // ANCHOR: dedup
+// ANCHOR: solution
 /// Remembers event ids for a fixed window of time, in bounded memory.
 #[derive(Debug, Clone)]
 pub struct DedupWindow {
@@ -264,6 +267,7 @@ impl DedupWindow {
         self.seen.is_empty()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: dedup
 
 #[derive(Debug, Clone, Copy)]
@@ -304,6 +308,7 @@ impl<C: Clock> OrderTracker<C> {
     }
 
     // ANCHOR: deliver
+    // ANCHOR: solution
     /// Handles an event delivered by the broker.
     pub fn deliver(&mut self, event: OrderEvent) -> Outcome {
         if !self.dedup.first_sighting(event.event_id, self.clock.now()) {
@@ -324,9 +329,11 @@ impl<C: Clock> OrderTracker<C> {
             .collect()
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: deliver
 
     // ANCHOR: attempt
+    // ANCHOR: solution
     /// One attempt at `event`: apply it, or classify it as stale, early
     /// (retry with backoff) or impossible (dead letter).
     fn attempt(&mut self, event: OrderEvent, attempt: u32) -> Outcome {
@@ -365,6 +372,7 @@ impl<C: Clock> OrderTracker<C> {
         });
         Outcome::DeadLettered(reason)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: attempt
 
     /// The current state of `order_id`.

@@ -120,6 +120,7 @@ fn decode(bytes: &[u8]) -> Option<(u8, u64, &[u8], usize)> {
 // ANCHOR_END: record
 
 // ANCHOR: outbox
+// ANCHOR: solution
 /// Events waiting to be delivered, backed by an append-only file.
 #[derive(Debug)]
 pub struct Outbox {
@@ -258,6 +259,7 @@ impl Outbox {
             })
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: outbox
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ pub struct Date {
     pub day: u32,
 }
 
+// ANCHOR: solution
 /// The date of the day that is `days` days after 1970-01-01.
 ///
 /// Howard Hinnant's `civil_from_days` algorithm: shift the year to start in
@@ -72,7 +73,9 @@ pub fn civil_from_days(days: i64) -> Date {
         day,
     }
 }
+// ANCHOR_END: solution
 
+// ANCHOR: solution
 /// The number of days from 1970-01-01 to `date` (negative before it); the
 /// inverse of [`civil_from_days`].
 #[must_use]
@@ -86,8 +89,10 @@ pub fn days_from_civil(date: Date) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+// ANCHOR_END: solution
 
 // ANCHOR: partition_key
+// ANCHOR: solution
 /// One monthly partition of the orders table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MonthPartition {
@@ -108,6 +113,7 @@ impl MonthPartition {
         }
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: partition_key
 
     /// The first second of the month, as a Unix timestamp (inclusive bound).
@@ -144,6 +150,7 @@ impl fmt::Display for MonthPartition {
 }
 
 // ANCHOR: pruning
+// ANCHOR: solution
 /// Partition pruning: the months that overlap `[from, to)`, in order. A
 /// query for that range reads these partitions and no others.
 #[must_use]
@@ -159,6 +166,7 @@ pub fn partitions_overlapping(from: i64, to: i64) -> Vec<MonthPartition> {
     }
     months
 }
+// ANCHOR_END: solution
 // ANCHOR_END: pruning
 
 /// A row of the orders table.
@@ -201,6 +209,7 @@ impl PartitionedOrders {
     }
 
     // ANCHOR: query
+    // ANCHOR: solution
     /// The orders placed in `[from, to)`, reading only the partitions that
     /// overlap the range.
     #[must_use]
@@ -227,6 +236,7 @@ impl PartitionedOrders {
         let dropped = std::mem::replace(&mut self.partitions, kept);
         dropped.values().map(Vec::len).sum()
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: query
 
     /// The existing partitions, oldest first.

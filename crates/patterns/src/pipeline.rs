@@ -43,6 +43,7 @@ use crate::rng::SeededRng;
 use std::time::Duration;
 
 // ANCHOR: stage
+// ANCHOR: solution
 /// One step of the pipeline: `workers` servers, each taking `service_time`
 /// on average per order.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +89,7 @@ impl Stage {
         arrival_rate / self.capacity()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: stage
 
 /// Steady-state figures of one queue, in seconds and orders.
@@ -108,6 +110,7 @@ pub struct QueueMetrics {
 }
 
 // ANCHOR: formulas
+// ANCHOR: solution
 /// Erlang's C formula: the probability that an arrival waits in an M/M/c
 /// queue with `servers` servers and offered load `a = λ/μ` (in Erlangs).
 /// Returns 1 when the queue is unstable (`a >= servers`).
@@ -154,6 +157,7 @@ pub fn mmc(arrival_rate: f64, service_rate: f64, servers: u32) -> Option<QueueMe
 pub fn mm1(arrival_rate: f64, service_rate: f64) -> Option<QueueMetrics> {
     mmc(arrival_rate, service_rate, 1)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: formulas
 
 /// An ordered chain of stages that every order goes through.
@@ -280,6 +284,7 @@ impl Pipeline {
     }
 
     // ANCHOR: analyse
+    // ANCHOR: solution
     /// Predicts each stage's load at `arrival_rate` orders per second and
     /// names the bottleneck: the stage with the highest utilisation.
     #[must_use]
@@ -303,6 +308,7 @@ impl Pipeline {
             .expect("a pipeline has at least one stage");
         Analysis { stages, bottleneck }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: analyse
 
     /// Simulates `orders` orders arriving as a Poisson stream at

@@ -102,6 +102,7 @@ pub struct PoolConfig {
 type Returns<T> = Arc<Mutex<Vec<(u64, T)>>>;
 
 // ANCHOR: lease
+// ANCHOR: solution
 /// A connection checked out of the pool; give it back with [`Pool::checkin`].
 /// Dropped instead, it returns to the pool by itself.
 #[derive(Debug)]
@@ -121,6 +122,7 @@ impl<T> Drop for Lease<T> {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: lease
 
 impl<T> Lease<T> {
@@ -248,6 +250,7 @@ impl<M: Connector, C: Clock> Pool<M, C> {
     }
 
     // ANCHOR: checkout
+    // ANCHOR: solution
     /// A connection: the most recently returned idle one, else a new one if
     /// the pool is below `max_size`, else a place in the queue.
     ///
@@ -273,9 +276,11 @@ impl<M: Connector, C: Clock> Pool<M, C> {
         Ok(Checkout::Queued(ticket))
     }
 
+    // ANCHOR_END: solution
     // ANCHOR_END: checkout
 
     // ANCHOR: checkin
+    // ANCHOR: solution
     /// Returns a connection. A broken one is closed (and replaced if someone
     /// is waiting); a healthy one goes to the oldest waiter, or to the idle
     /// set.
@@ -324,9 +329,11 @@ impl<M: Connector, C: Clock> Pool<M, C> {
             }),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: checkin
 
     // ANCHOR: claim
+    // ANCHOR: solution
     /// Collects the connection a queued caller is waiting for: `Some` once
     /// one was handed over, `None` while still waiting.
     ///
@@ -374,6 +381,7 @@ impl<M: Connector, C: Clock> Pool<M, C> {
             self.timed_out.insert(ticket);
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: claim
 
     fn open_connection(&mut self) -> Result<(u64, M::Conn), PoolError> {

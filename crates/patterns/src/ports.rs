@@ -215,6 +215,7 @@ impl<R: OrderRepository, P: PaymentGateway, N: Notifier> OrderService<R, P, N> {
     }
 
     // ANCHOR: service
+    // ANCHOR: solution
     /// Prices the order, charges for it under the client's idempotency
     /// `key`, stores it and tells the customer. Safe to retry with the same
     /// key: a finished order is replayed, a pending one is settled with the
@@ -277,6 +278,7 @@ impl<R: OrderRepository, P: PaymentGateway, N: Notifier> OrderService<R, P, N> {
         self.notifier.notify(customer, &message);
         Ok(order)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: service
 }
 
@@ -303,6 +305,7 @@ impl<R, P, N> OrderService<R, P, N> {
 }
 
 // ANCHOR: adapters
+// ANCHOR: solution
 /// Adapter: orders in a map, IDs from a counter.
 #[derive(Debug, Default, Clone)]
 pub struct InMemoryOrders {
@@ -325,6 +328,7 @@ impl OrderRepository for InMemoryOrders {
         self.orders.values().find(|order| order.key == key).cloned()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: adapters
 
 impl InMemoryOrders {

@@ -159,6 +159,7 @@ impl<C: Clock> TokenBucket<C> {
         }
     }
 
+    // ANCHOR: solution
     /// Takes a token for one request, or says how long until one is there.
     pub fn check(&mut self) -> Result<(), RateLimited> {
         let now = self.clock.now();
@@ -174,6 +175,7 @@ impl<C: Clock> TokenBucket<C> {
             Err(RateLimited { retry_after })
         }
     }
+    // ANCHOR_END: solution
 
     /// Whole tokens in the bucket as of the last check.
     pub fn tokens(&self) -> u32 {
@@ -183,6 +185,7 @@ impl<C: Clock> TokenBucket<C> {
 // ANCHOR_END: token_bucket
 
 // ANCHOR: gcra
+// ANCHOR: solution
 /// The generic cell rate algorithm: the token bucket's decisions from one
 /// timestamp.
 ///
@@ -224,6 +227,7 @@ impl<C: Clock> Gcra<C> {
         Ok(())
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: gcra
 
 // ANCHOR: priority
@@ -278,6 +282,7 @@ impl fmt::Display for Shed {
 impl std::error::Error for Shed {}
 
 // ANCHOR: admission
+// ANCHOR: solution
 /// Admission control with priority load shedding.
 ///
 /// Each priority may fill the service only up to its share of `capacity`
@@ -308,6 +313,7 @@ impl AdmissionControl {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: admission
 
 impl AdmissionControl {

@@ -124,6 +124,7 @@ impl Backoff {
     }
 
     // ANCHOR: backoff
+    // ANCHOR: solution
     /// The delay to wait after the next failure.
     pub fn next_delay(&mut self, rng: &mut SeededRng) -> Duration {
         let exponential = self
@@ -142,6 +143,7 @@ impl Backoff {
         self.previous = delay;
         delay
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: backoff
 }
 
@@ -225,6 +227,7 @@ impl<E> RetryError<E> {
 
 impl RetryPolicy {
     // ANCHOR: run
+    // ANCHOR: solution
     /// Calls `op` until it succeeds, fails with an error `is_retryable`
     /// rejects, runs out of attempts, or would overrun the deadline. Waits
     /// between attempts with `clock` (which both tells time and sleeps).
@@ -264,6 +267,7 @@ impl RetryPolicy {
             number += 1;
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: run
 }
 

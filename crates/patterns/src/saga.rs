@@ -223,6 +223,7 @@ impl<Ctx> Saga<Ctx> {
     }
 
     // ANCHOR: run
+    // ANCHOR: solution
     /// Runs the steps in order. On the first failure, compensates the steps
     /// that succeeded, newest first — and the failed step itself when its
     /// outcome is unknown — retrying each compensation; stops as
@@ -274,10 +275,12 @@ impl<Ctx> Saga<Ctx> {
         };
         SagaOutcome { status, log }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: run
 }
 
 // ANCHOR: compensate
+// ANCHOR: solution
 /// Runs `step`'s compensation until it succeeds, at most `attempts` times,
 /// logging each try. Compensations must be idempotent: an attempt that timed
 /// out may have worked, and the retry runs it again.
@@ -301,6 +304,7 @@ fn compensate<Ctx>(
     }
     false
 }
+// ANCHOR_END: solution
 // ANCHOR_END: compensate
 
 /// The three services an order touches, in one struct for the example: the
@@ -338,6 +342,7 @@ pub const ORDER_SAGA_STEPS: [&str; 4] = [
 ];
 
 // ANCHOR: order_saga
+// ANCHOR: solution
 /// The order saga: create the order, reserve the beans, authorise the card,
 /// capture the payment. Each compensation is idempotent: undoing twice, or
 /// undoing what never happened, is the same as undoing once.
@@ -410,6 +415,7 @@ pub fn order_saga(order_id: u64, price_cents: u64, grams: u32) -> Saga<Services>
             },
         )
 }
+// ANCHOR_END: solution
 // ANCHOR_END: order_saga
 
 #[cfg(test)]

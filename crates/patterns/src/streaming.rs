@@ -144,6 +144,7 @@ pub fn channel<T>(capacity: usize, policy: Overflow) -> (Sender<T>, Receiver<T>)
 }
 
 // ANCHOR: send
+// ANCHOR: solution
 impl<T> Sender<T> {
     /// Queues `item`, applying the channel's overflow policy when it is full.
     ///
@@ -184,6 +185,7 @@ impl<T> Sender<T> {
         Ok(outcome)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: send
 
 impl<T> Clone for Sender<T> {
@@ -300,6 +302,7 @@ pub struct StatusHub {
 }
 
 // ANCHOR: hub
+// ANCHOR: solution
 impl StatusHub {
     /// Opens a stream of `order_id`'s updates with its own buffer and policy.
     pub fn subscribe(
@@ -346,6 +349,7 @@ impl StatusHub {
         });
         report
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: hub
 
     /// An empty hub.

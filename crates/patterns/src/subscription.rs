@@ -228,6 +228,7 @@ impl Subscription {
     }
 
     // ANCHOR: transitions
+    // ANCHOR: solution
     /// Records the outcome of the due charge made at `now`: paid starts a
     /// new period; a soft decline follows the dunning schedule and the last
     /// one cancels; a hard decline waits for a new card; a timeout retries
@@ -305,6 +306,7 @@ impl Subscription {
         };
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: transitions
 
     /// Pauses an active subscription, keeping its paid time for later.
@@ -361,6 +363,7 @@ impl Subscription {
 }
 
 // ANCHOR: service
+// ANCHOR: solution
 /// Port: charging a customer's card.
 pub trait Billing {
     /// Charges `customer` `cents` under `idempotency_key`. A key seen before
@@ -412,6 +415,7 @@ impl<B: Billing, C: Clock> SubscriptionService<B, C> {
         attempted
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: service
 
 impl<B, C> SubscriptionService<B, C> {

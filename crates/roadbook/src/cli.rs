@@ -48,6 +48,10 @@ pub(crate) enum Command {
     /// Score an answers file of the self-assessment (the JSON the
     /// assessment page exports): the score per area, overall and the level.
     Assess(AssessArgs),
+    /// Write a starter kit for an exercise: its reference modules with the
+    /// marked bodies replaced by todo!(), their tests and a README; or list
+    /// the exercises that have one, or run a kit's tests.
+    Practice(PracticeArgs),
 }
 
 /// Options of `roadbook assess`.
@@ -74,6 +78,40 @@ pub(crate) enum AssessFormat {
     Human,
     /// One JSON object: per-area scores, overall, level.
     Json,
+}
+
+/// Options of `roadbook practice`.
+#[derive(Debug, Args)]
+pub(crate) struct PracticeArgs {
+    /// The exercise's stable ID (`--list` shows those with a kit).
+    #[arg(required_unless_present_any = ["list", "check", "verify"])]
+    pub(crate) id: Option<String>,
+
+    /// The folder to write the kit to (default: the exercise's ID); relative
+    /// to --root. Never overwritten: it must not exist.
+    #[arg(value_name = "DIR", requires = "id")]
+    pub(crate) dir: Option<PathBuf>,
+
+    /// List the exercises that have a kit, with the modules to write.
+    #[arg(long, conflicts_with_all = ["id", "check", "verify"])]
+    pub(crate) list: bool,
+
+    /// Run the tests of the kit in DIR and report each; exit 0 when all
+    /// pass. Relative to --root.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["id", "verify"])]
+    pub(crate) check: Option<PathBuf>,
+
+    /// With --check, when every test passes: add the exercise's ID to this
+    /// JSON list of done exercises (created if missing), which the book's
+    /// progress import reads.
+    #[arg(long, value_name = "FILE", requires = "check")]
+    pub(crate) mark_done: Option<PathBuf>,
+
+    /// Verify every kit, or the kit of ID (CI): it compiles, each of its
+    /// modules' tests fails with the todo!() bodies and passes with the
+    /// reference bodies restored.
+    #[arg(long, conflicts_with = "dir")]
+    pub(crate) verify: bool,
 }
 
 /// Options of `roadbook init`.

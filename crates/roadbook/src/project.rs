@@ -101,7 +101,7 @@ impl Project {
             }
         }
         let assessment = crate::assess::load_for_book(&config, &mut sources, &mut diagnostics)?;
-        Ok(Project {
+        let mut project = Project {
             assessment,
             config,
             parsed,
@@ -111,7 +111,13 @@ impl Project {
             exercise_titles,
             coverage,
             interview,
-        })
+        };
+        // Solution markers a practice kit could not be cut from.
+        for (diagnostic, text) in crate::practice::marker_diagnostics(&project)? {
+            project.sources.add(&diagnostic.file, text);
+            project.diagnostics.push(diagnostic);
+        }
+        Ok(project)
     }
 
     /// What page generation needs from disk: the exercise pages' titles and

@@ -28,6 +28,7 @@ pub struct Cursor {
 pub struct InvalidCursor;
 
 // ANCHOR: cursor
+// ANCHOR: solution
 impl Cursor {
     /// The cursor positioned on `item`.
     #[must_use]
@@ -63,9 +64,11 @@ impl Cursor {
     }
 }
 
+// ANCHOR_END: solution
 // ANCHOR_END: cursor
 
 // ANCHOR: paginate
+// ANCHOR: solution
 /// One page of results, and the cursor of the next page if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<'a> {
@@ -92,6 +95,7 @@ pub fn paginate<'a>(items: &'a [MenuItem], after: Option<Cursor>, limit: usize) 
     };
     Page { items: rest, next }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: paginate
 
 /// Base64 with the URL-safe alphabet and no padding (RFC 4648 section 5),

@@ -7,6 +7,7 @@
 //! tens of kilobytes over a mobile network.
 
 // ANCHOR: etag
+// ANCHOR: solution
 /// The 64-bit FNV-1a hash: small, fast and well spread. Not cryptographic;
 /// fine for telling versions of a body apart.
 #[must_use]
@@ -30,6 +31,7 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
     let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
     header.trim() == "*" || header.split(',').any(|tag| opaque(tag) == opaque(etag))
 }
+// ANCHOR_END: solution
 // ANCHOR_END: etag
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ impl Json {
 }
 
 impl fmt::Display for Json {
+    // ANCHOR: solution
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Null => f.write_str("null"),
@@ -79,8 +80,10 @@ impl fmt::Display for Json {
             }
         }
     }
+    // ANCHOR_END: solution
 }
 
+// ANCHOR: solution
 /// Writes `s` as a JSON string (RFC 8259 section 7): quotes, backslashes
 /// and control characters escaped, everything else as is.
 fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
@@ -98,6 +101,7 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     }
     f.write_char('"')
 }
+// ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ use super::json::Json;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 // ANCHOR: problem
+// ANCHOR: solution
 /// A problem details object (RFC 9457 section 3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -51,6 +52,7 @@ impl Problem {
         body.to_string()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: problem
 
 impl Problem {

@@ -55,6 +55,7 @@ impl ApiVersion {
         }
     }
 
+    // ANCHOR: solution
     /// Its retirement schedule, if it is deprecated.
     #[must_use]
     pub fn deprecation(self) -> Option<Deprecation> {
@@ -67,6 +68,7 @@ impl ApiVersion {
             Self::V2 => None,
         }
     }
+    // ANCHOR_END: solution
 }
 
 /// The outcome of negotiation: the version, and the resource path without
@@ -82,6 +84,7 @@ pub struct Negotiated<'a> {
 const VENDOR_PREFIX: &str = "application/vnd.gocoffee.";
 
 // ANCHOR: negotiate
+// ANCHOR: solution
 /// Picks the version: a `/vN/` path prefix wins; otherwise a vendor media
 /// type in `Accept`; otherwise the latest version.
 ///
@@ -118,6 +121,7 @@ pub fn negotiate<'a>(path: &'a str, accept: Option<&str>) -> Result<Negotiated<'
         resource: path,
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: negotiate
 
 fn unknown_version(status: u16, detail: &str) -> Problem {

@@ -93,11 +93,12 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     };
     let mut inputs = project.page_inputs()?;
     inputs.api = api.as_ref().map(|api| api.links.clone());
-    let pages = progress.stage(
+    let mut pages = progress.stage(
         "Rendered",
         |pages: &Vec<Page>| format!("{} pages", count(pages)),
         || pages::generate(&project.parsed.roadmap, config, &inputs),
     )?;
+    let kits = crate::practice::for_book(&project, &mut pages)?;
 
     let dest = match &request.dest {
         Some(dest) => config.root.join(dest),
@@ -125,6 +126,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             ),
         ]
         .into_iter()
+        .chain(kits)
         .chain(crate::interview_pages::files(config)?)
         .chain(match &project.assessment {
             Some(_) => crate::assets::page_assets(&config.root, crate::assess_page::ASSETS)?,

@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod init;
 mod model;
+mod practice;
 mod search;
 mod serve;
 mod show;
@@ -27,5 +28,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => show::run(&root, &args),
         Command::Init(args) => init::run(&root, cli.quiet, &args),
         Command::Assess(args) => assess::run(&root, &args),
+        Command::Practice(args) => practice::run(&root, cli.quiet, &args),
     }
 }

@@ -25,12 +25,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The shipped book's inputs (book.toml, roadmap.md, src/, diagrams/,
-/// theme/, interview/, the reference code and the manifests its pages show) in a temporary folder, so a test can build
+/// theme/, interview/, assessment/, the reference code, its workspace manifest and lock file, and the manifests its pages show) in a temporary folder, so a test can build
 /// it without touching the repository's book/ or search-index/.
 pub fn shipped_book() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = workspace();
-    for file in ["book.toml", "roadmap.md"] {
+    // The workspace's Cargo.toml and Cargo.lock: the practice kits take the
+    // reference crate's dependency versions from them.
+    for file in ["book.toml", "roadmap.md", "Cargo.toml", "Cargo.lock"] {
         std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
     }
     for folder in [
