@@ -11,6 +11,13 @@
 # and Python 3 for the synthetic roadmap. Set MDBOOK=/path/to/mdbook to use
 # another binary, ROADBOOK=/path/to/roadbook to skip `cargo build --release`.
 #
+# roadbook builds the API reference of the shipped book's reference crate
+# too (cargo doc). Its output is cached by input hash, so the runs measure
+# the cached stage; API_DOCS=cold removes the cache before every roadbook run
+# (cargo's own build of the dependencies stays), so that cargo doc runs each
+# time, as after a change of the reference code. API_DOCS=none builds with
+# --no-api-docs. BOOKS=shipped (or synthetic) runs one of the two books.
+#
 # Each command is run as a whole process (parse + render + mdBook + search
 # index for roadbook), output discarded, the two alternating so that noise
 # from other work on the machine hits both alike. Everything happens in a
@@ -22,6 +29,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-10}
 WEEKS=${WEEKS:-100}
+API_DOCS=${API_DOCS:-cached}
+BOOKS=${BOOKS:-shipped synthetic}
+case $API_DOCS in
+    cached | cold) API_FLAG=() ;;
+    none) API_FLAG=(--no-api-docs) ;;
+    *) echo "error: API_DOCS is cached, cold or none, not $API_DOCS" >&2; exit 2 ;;
+esac
 
 MDBOOK=${MDBOOK:-$ROOT/target/mdbook/bin/mdbook}
 if [[ ! -x $MDBOOK ]]; then
@@ -85,17 +99,24 @@ bench() {
     local pages
     pages=$(find "$sources/src" -name '*.md' ! -name SUMMARY.md | wc -l)
 
+    # The synthetic book has no reference code to document.
+    local flags=("${API_FLAG[@]}")
+    [[ -d $book/crates ]] || flags=(--no-api-docs)
     # One warm-up run of each (page cache), not counted.
-    time_ms "$ROADBOOK" --root "$book" build >/dev/null
+    time_ms "$ROADBOOK" --root "$book" build "${flags[@]}" >/dev/null
     time_ms "$MDBOOK" build "$sources" >/dev/null
     local rb=() noidx=() md=() stage i ms
     local -A stages=()
     for ((i = 0; i < RUNS; i++)); do
-        ms=$(time_ms "$ROADBOOK" --root "$book" build)
+        if [[ $API_DOCS == cold ]]; then
+            rm -rf "$book/target/roadbook-api/api"
+        fi
+        ms=$(time_ms "$ROADBOOK" --root "$book" build "${flags[@]}")
         rb+=("$ms")
         for stage in Parsed Rendered Built Indexed; do
             stages[$stage]+="$(stage_ms "$stage") "
         done
+        stages[Documented]+="$(stage_ms Documented | grep . || echo 0) "
         noidx+=("$((ms - $(stage_ms Indexed)))")
         md+=("$(time_ms "$MDBOOK" build "$sources")")
     done
@@ -110,7 +131,7 @@ bench() {
         echo "$name: roadbook minus index (ms):  ${noidx[*]}"
         echo "$name: mdbook build (ms):          ${md[*]}"
         printf '%s: roadbook stage medians (ms):' "$name"
-        for stage in Parsed Rendered Built Indexed; do
+        for stage in Parsed Documented Rendered Built Indexed; do
             printf ' %s %s,' "$stage" "$(printf '%s\n' ${stages[$stage]} | median)"
         done
         echo
@@ -136,14 +157,15 @@ printf '# Summary\n' >"$SYNTH/src/SUMMARY.md"
 python3 "$ROOT/benches/synthetic-roadmap.py" --weeks "$WEEKS" -o "$SYNTH/roadmap.md"
 
 echo "roadbook: $("$ROADBOOK" --version) at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); mdbook: $("$MDBOOK" --version)"
+echo "API docs: $API_DOCS"
 echo "machine: $(nproc) cores, $(uname -sm), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d); medians of $RUNS runs each, interleaved, in ms"
 echo
 
 echo '| book | pages | roadbook build | roadbook without the index stage | mdbook build | ratio | ratio without index |' >"$WORK/table"
 echo '|---|---:|---:|---:|---:|---:|---:|' >>"$WORK/table"
 : >"$WORK/details"
-bench shipped "$SHIPPED"
-bench "synthetic-$WEEKS-weeks" "$SYNTH"
+[[ " $BOOKS " != *" shipped "* ]] || bench shipped "$SHIPPED"
+[[ " $BOOKS " != *" synthetic "* ]] || bench "synthetic-$WEEKS-weeks" "$SYNTH"
 
 cat "$WORK/table"
 echo

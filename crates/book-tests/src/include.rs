@@ -4,7 +4,12 @@
 //! mdBook keeps these functions private, so they are rewritten here line for line from
 //! `mdbook-driver-0.5.4/src/builtin_preprocessors/links.rs` (and its `take_lines.rs`), with the
 //! regular expressions turned into small scanners; `tests/mdbook_parity.rs` runs mdBook's own
-//! preprocessor on the same inputs and compares. Where mdBook logs an error and carries on (an
+//! preprocessor on the same inputs and compares. Its public face, `LinkPreprocessor::run`, does
+//! not serve the doctest generator: it takes a whole `Book` and gives back only the expanded text,
+//! with no record of which page line each expanded line came from (the doctests' names and the
+//! build's error messages need it) nor of the files it read (the build script watches them), and
+//! it reports a broken directive by logging it and leaving the text as written. It would also make
+//! all of mdbook-driver a build dependency of this crate. Where mdBook logs an error and carries on (an
 //! unreadable file, a missing anchor, too deep a nesting), [`expand`] returns an error instead:
 //! a book whose code is verified must not silently show something else.
 

@@ -3,9 +3,13 @@
 //! `api-docs`), and the links the exercise pages get to its module pages.
 //!
 //! rustdoc is by far the slowest step of a build, so its output is kept in
-//! `target/roadbook-api/` with a stamp: the hash of every file of the crates
-//! (their folder, `Cargo.toml` included) and of the workspace's `Cargo.lock`.
-//! A build whose inputs hash the same reuses it without starting cargo.
+//! `target/roadbook-api/` (cargo's target folder for it) with a stamp: the
+//! hash of every file of the crates (their folder, `Cargo.toml` included)
+//! and of the workspace's `Cargo.lock`. A build whose inputs hash the same
+//! reuses it without starting cargo. The output and its stamp sit together
+//! in `target/roadbook-api/api/` and are replaced together
+//! (`roadbook_staging`), so a build killed while cargo runs never leaves a
+//! stamp beside output it does not describe.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -15,10 +19,15 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{Config, ReferenceCrate};
 
-/// Where the rustdoc output is cached, relative to the book root.
+/// cargo's target folder for the rustdoc runs, relative to the book root.
 const TARGET_DIR: &str = "target/roadbook-api";
 
-/// The file holding the hash of the inputs the cached output was made from.
+/// The cached output in the target folder: `doc/` (rustdoc's output) and
+/// the stamp.
+const CACHE: &str = "api";
+
+/// The file of the cache holding the hash of the inputs its output was made
+/// from.
 const STAMP: &str = "roadbook.stamp";
 
 /// A built API reference, ready to be copied into a book.
@@ -73,12 +82,15 @@ pub(crate) fn build(config: &Config) -> Result<Option<ApiDocs>> {
         return Ok(None);
     }
     let target = config.root.join(TARGET_DIR);
-    let doc = target.join("doc");
+    let cache = target.join(CACHE);
     let stamp = format!("{:016x}\n", inputs_hash(config)?);
-    let fresh =
-        doc.is_dir() && std::fs::read_to_string(target.join(STAMP)).is_ok_and(|old| old == stamp);
+    let fresh = cache.join("doc").is_dir()
+        && std::fs::read_to_string(cache.join(STAMP)).is_ok_and(|old| old == stamp);
     if !fresh {
-        // Output of crates no longer configured must not linger.
+        crate::leftovers::remove(&cache);
+        // rustdoc writes into `target/doc`: output of crates no longer
+        // configured must not linger there.
+        let doc = target.join("doc");
         if doc.exists() {
             std::fs::remove_dir_all(&doc)
                 .with_context(|| format!("cannot remove the old {}", doc.display()))?;
@@ -87,11 +99,16 @@ pub(crate) fn build(config: &Config) -> Result<Option<ApiDocs>> {
             run_cargo_doc(config, krate, &target)?;
         }
         write_index(&doc, &crates[0].crate_name())?;
+        let staging = roadbook_staging::Staging::next_to(&cache)?;
+        std::fs::rename(&doc, staging.path().join("doc"))
+            .with_context(|| format!("cannot move {} into the cache", doc.display()))?;
         // cargo may have written Cargo.lock just now: hash what the next
         // build will see.
         let stamp = format!("{:016x}\n", inputs_hash(config)?);
-        std::fs::write(target.join(STAMP), &stamp)
-            .with_context(|| format!("cannot write {}", target.join(STAMP).display()))?;
+        let stamp_file = staging.path().join(STAMP);
+        std::fs::write(&stamp_file, &stamp)
+            .with_context(|| format!("cannot write {}", stamp_file.display()))?;
+        staging.replace(&cache)?;
     }
     let api = config
         .roadbook
@@ -99,7 +116,7 @@ pub(crate) fn build(config: &Config) -> Result<Option<ApiDocs>> {
         .to_string_lossy()
         .replace('\\', "/");
     Ok(Some(ApiDocs {
-        dir: doc,
+        dir: cache.join("doc"),
         ran: !fresh,
         links: ApiLinks {
             base: format!("../{}", api.trim_end_matches('/')),

@@ -129,6 +129,9 @@ pub(crate) mod starter {
     pub(crate) const CODE_EXERCISE: &str = include_str!("../starter/code/exercise.md");
     /// The workspace Cargo.toml at the book root.
     pub(crate) const WORKSPACE_TOML: &str = include_str!("../starter/code/workspace.toml");
+    /// Its Cargo.lock, so that the workflow's `cargo test --locked` passes
+    /// on a book committed before its first build.
+    pub(crate) const WORKSPACE_LOCK: &str = include_str!("../starter/code/workspace.lock");
     /// The reference crate's Cargo.toml.
     pub(crate) const CRATE_TOML: &str = include_str!("../starter/code/crate/Cargo.toml");
     /// The reference crate's lib.rs.

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as MdConfig;
 use mdbook_mermaid::Mermaid;
+use roadbook_staging::Staging;
 
 use crate::config::Config;
 use crate::pages::Page;
@@ -206,61 +207,6 @@ fn load(config: &Config, pages: Vec<Page>, build_dir: &Path) -> Result<MDBook> {
     ));
     book.with_preprocessor(Mermaid);
     Ok(book)
-}
-
-/// A folder next to its destination, filled and then renamed over it.
-struct Staging {
-    dir: tempfile::TempDir,
-}
-
-impl Staging {
-    /// A new empty folder in the parent of `dest` (the same file system, so
-    /// the final rename is atomic), named after `dest`.
-    fn next_to(dest: &Path) -> Result<Staging> {
-        let parent = dest.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-{}-", std::process::id()))
-            .tempdir_in(parent)
-            .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
-        Ok(Staging { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Puts the staged folder in place of `dest`. The old `dest` is moved
-    /// aside first and removed after, so `dest` is only ever missing between
-    /// two renames.
-    fn replace(self, dest: &Path) -> Result<()> {
-        let staged = self.dir.keep();
-        if !dest.exists() {
-            return std::fs::rename(&staged, dest)
-                .with_context(|| format!("cannot move the new build to {}", dest.display()));
-        }
-        let old = staged.with_file_name(
-            staged
-                .file_name()
-                .map(|name| name.to_string_lossy().replace(".building-", ".old-"))
-                .unwrap_or_default(),
-        );
-        std::fs::rename(dest, &old)
-            .with_context(|| format!("cannot move the previous build {} aside", dest.display()))?;
-        if let Err(err) = std::fs::rename(&staged, dest) {
-            // Put the previous build back; the new one stays for inspection.
-            let _ = std::fs::rename(&old, dest);
-            return Err(err)
-                .with_context(|| format!("cannot move the new build to {}", dest.display()));
-        }
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous build {}", old.display()))
-    }
 }
 
 /// Shows mdBook's own warnings and errors (a missing `{{#include}}` file, an

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use book_tests::{BlockKind, CodeCrate, rust_blocks};
-use roadmap::{Diagnostic, Roadmap, Span};
+use roadmap::{Diagnostic, LineIndex, Roadmap, Span, UnitKind};
 
 /// The reference code the pages are measured against (book.toml's
 /// `[[preprocessor.roadbook.reference]]`).
@@ -49,9 +49,13 @@ pub(crate) struct Coverage {
     /// Per hands-on item needing a page, in roadmap order: its ID, week and
     /// its page's coverage when it has one.
     pub(crate) items: Vec<(String, u32, Option<PageCoverage>)>,
-    /// Per week: (task ID, the modules of the pages that cover it), for
-    /// every plain task of the week.
+    /// Per unit (by number): (task ID, the modules of the pages that cover
+    /// it), for every plain task of the unit.
     pub(crate) tasks: BTreeMap<u32, Vec<(String, BTreeSet<String>)>>,
+    /// Each unit's label in lowercase (`week 3`, `day 1-3`), by number.
+    pub(crate) labels: BTreeMap<u32, String>,
+    /// What the plan's units are called, plural (`weeks`, `days`).
+    pub(crate) units: String,
 }
 
 /// Measures `pages` against `roadmap`; problems (an `ignore`d block on an
@@ -101,14 +105,14 @@ pub(crate) fn measure(
                 ),
             );
         }
-        for (line, range, target) in task_links(page.text) {
+        for (range, target) in task_links(page.text) {
             if task_ids.contains(target.as_str()) {
                 coverage.tasks.insert(target);
             } else {
                 let mut diagnostic = Diagnostic::error(
                     "unknown-task",
                     page.path,
-                    range_span(page.text, line, range),
+                    range_span(page.text, range),
                     format!("the link to `{target}` names no roadmap item"),
                 )
                 .with_label("no item has this ID");
@@ -121,9 +125,22 @@ pub(crate) fn measure(
         by_page.insert(page.id, coverage);
     }
 
-    let mut coverage = Coverage::default();
+    let mut coverage = Coverage {
+        units: format!(
+            "{}s",
+            roadmap
+                .weeks()
+                .next()
+                .map_or(UnitKind::Week, |w| w.unit)
+                .name()
+        ),
+        ..Coverage::default()
+    };
     for phase in &roadmap.phases {
         for week in &phase.weeks {
+            coverage
+                .labels
+                .insert(week.number, week.label.to_lowercase());
             for item in week.blocks.iter().flat_map(|b| &b.items) {
                 if item
                     .hands_on
@@ -174,23 +191,38 @@ fn pages_covering(
     covering
 }
 
-/// Links to week pages with a fragment (`../weeks/week-01.md#ID`): the
-/// fragment, with the line it stands on and its byte range in the text.
-fn task_links(text: &str) -> Vec<(usize, std::ops::Range<usize>, String)> {
+/// Links to unit pages with a fragment (`../weeks/week-01.md#ID`,
+/// `../days/day-1-3.md#ID`, a module's, lesson's or version's): the
+/// fragment and its byte range in the text.
+fn task_links(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let folders: Vec<String> = UnitKind::ALL
+        .iter()
+        .map(|unit| format!("{}s/", unit.name()))
+        .collect();
     let mut links = Vec::new();
     let mut offset = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
+    for line in text.split_inclusive('\n') {
+        // Where a unit folder starts a path segment on this line.
+        let mut starts: Vec<usize> = folders
+            .iter()
+            .flat_map(|folder| line.match_indices(folder.as_str()).map(|(at, _)| at))
+            .filter(|&at| {
+                at == 0 || matches!(line.as_bytes()[at - 1], b'/' | b'(' | b'"' | b' ' | b'<')
+            })
+            .collect();
+        starts.sort_unstable();
         let mut from = 0;
-        while let Some(at) = line[from..].find("weeks/week-") {
-            let start = from + at;
+        for start in starts {
+            if start < from {
+                continue;
+            }
             let end = start
                 + line[start..]
-                    .find([')', '"', ' ', '>', '\n'])
+                    .find([')', '"', ' ', '>', '\n', '\r'])
                     .unwrap_or(line.len() - start);
             if let Some(hash) = line[start..end].find('#') {
                 let fragment = start + hash + 1;
                 links.push((
-                    index + 1,
                     offset + fragment..offset + end,
                     line[fragment..end].to_owned(),
                 ));
@@ -202,30 +234,16 @@ fn task_links(text: &str) -> Vec<(usize, std::ops::Range<usize>, String)> {
     links
 }
 
-/// The span of line `line` (1-based) of `text`, or of `range` on it.
+/// The span of line `line` (1-based) of `text`.
 fn line_span(text: &str, line: usize) -> Span {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
+    let start = LineIndex::new(text).line_start(line).unwrap_or(text.len());
     let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
-    Span {
-        line: line as u32,
-        column: 1,
-        start,
-        end,
-    }
+    range_span(text, start..end)
 }
 
-fn range_span(text: &str, line: usize, range: std::ops::Range<usize>) -> Span {
-    let line_start = line_span(text, line).start;
-    Span {
-        line: line as u32,
-        column: text[line_start..range.start].chars().count() as u32 + 1,
-        start: range.start,
-        end: range.end,
-    }
+/// The span of `range` of `text`, with its line and column.
+fn range_span(text: &str, range: std::ops::Range<usize>) -> Span {
+    LineIndex::new(text).span(text, range)
 }
 
 /// The coverage report `roadbook check --coverage` prints.
@@ -248,7 +266,12 @@ pub(crate) fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
             .filter(|(_, week, _)| *week <= max)
             .collect();
         let done = upto.iter().filter(|(_, _, page)| page.is_some()).count();
-        let _ = writeln!(out, "  weeks 1-{max}: {done}/{} have a page", upto.len());
+        let _ = writeln!(
+            out,
+            "  {} 1-{max}: {done}/{} have a page",
+            coverage.units,
+            upto.len()
+        );
     }
     for (id, _, page) in &coverage.items {
         match page {
@@ -284,6 +307,10 @@ pub(crate) fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
         if max_week.is_some_and(|max| *week > max) {
             continue;
         }
+        let label = coverage
+            .labels
+            .get(week)
+            .map_or_else(|| format!("week {week}"), Clone::clone);
         let covered: Vec<String> = tasks
             .iter()
             .filter(|(_, modules)| !modules.is_empty())
@@ -294,12 +321,7 @@ pub(crate) fn report(coverage: &Coverage, max_week: Option<u32>) -> String {
                 )
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "  week {week}: {}/{} tasks",
-            covered.len(),
-            tasks.len()
-        );
+        let _ = writeln!(out, "  {label}: {}/{} tasks", covered.len(), tasks.len());
         for line in covered {
             let _ = writeln!(out, "    {line}");
         }
@@ -351,6 +373,54 @@ mod tests {
         assert!(report.contains("exercise coverage: 1/1"), "{report}");
         assert!(report.contains("weeks 1-5: 1/1 have a page"), "{report}");
         assert!(report.contains("week 1: 1/2 tasks"), "{report}");
+    }
+
+    #[test]
+    fn task_links_to_pages_of_any_unit_count() {
+        let plan = "# P\n## Plan\n### Day 1-3: Starter\n- [ ] Mix flour and water\n- [ ] Buy a scale\n- [ ] **Exercise**: Feed the starter\n### Day 4: Bake\n- [ ] Shape a boule\n";
+        let parsed = roadmap::parse(plan, "roadmap.md");
+        let page = "# Feeding\n\n```rust\nuse demo_patterns::retry::Backoff;\n```\n\nIt does [the mix](../days/day-1-3.md#day-1-3-mix-flour-water) and\n[the shaping](../days/day-4.md#day-4-shape-boule), not\n[holidays/x.md#day-1-3-buy-scale](holidays/x.md#day-1-3-buy-scale).\n";
+        let pages = [PageText {
+            id: "day-1-3-feed-starter",
+            path: "src/exercises/day-1-3-feed-starter.md",
+            text: page,
+        }];
+        let crates = [CodeCrate {
+            name: "demo_patterns".into(),
+            src: "crates/patterns/src".into(),
+        }];
+        let reference = Reference {
+            crates: &crates,
+            support: &[],
+        };
+        let (coverage, diagnostics) = measure(&parsed.roadmap, &pages, &reference);
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, Vec::<&str>::new());
+        let covered = |unit: u32| -> Vec<&str> {
+            coverage.tasks[&unit]
+                .iter()
+                .filter(|(_, modules)| !modules.is_empty())
+                .map(|(id, _)| id.as_str())
+                .collect()
+        };
+        assert_eq!(covered(1), ["day-1-3-mix-flour-water"]);
+        assert_eq!(covered(2), ["day-4-shape-boule"]);
+        let report = report(&coverage, Some(2));
+        assert!(report.contains("days 1-2: 1/1 have a page"), "{report}");
+        assert!(report.contains("  day 1-3: 1/2 tasks\n"), "{report}");
+        assert!(report.contains("  day 4: 1/1 tasks\n"), "{report}");
+    }
+
+    #[test]
+    fn a_link_to_an_unknown_item_of_a_unit_page_is_found_at_its_column() {
+        let text = "# R\n\nSee [it](../versions/version-1-1.md#version-1-1-nope).\n";
+        let links = task_links(text);
+        assert_eq!(links.len(), 1);
+        let (range, target) = &links[0];
+        assert_eq!(target, "version-1-1-nope");
+        let span = range_span(text, range.clone());
+        assert_eq!((span.line, span.column), (3, 37));
+        assert_eq!(&text[range.clone()], "version-1-1-nope");
     }
 
     #[test]

@@ -8,14 +8,15 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files};
+use roadmap::LineIndex;
 
 /// Lines longer than this many bytes are shown cut around the span.
 pub(crate) const WIDTH: usize = 160;
 
 /// Where each line of a text starts, computed once per file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lines {
-    starts: Vec<usize>,
+    index: LineIndex,
     /// Whether some line ends with a lone CR (codespan would not see it).
     lone_cr: bool,
 }
@@ -24,28 +25,30 @@ impl Lines {
     /// The lines of `text`.
     pub(crate) fn of(text: &str) -> Lines {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut lone_cr = false;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
-            } else if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-                lone_cr = true;
-                starts.push(i + 1);
-            }
+        let lone_cr = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        Lines {
+            index: LineIndex::new(text),
+            lone_cr,
         }
-        Lines { starts, lone_cr }
     }
 
     /// The 0-based line of byte `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset).max(1) - 1
+        self.index.line(offset) - 1
+    }
+
+    /// Where 0-based line `line` starts (the end of the text past the last).
+    fn start(&self, text: &str, line: usize) -> usize {
+        self.index.line_start(line + 1).unwrap_or(text.len())
     }
 
     /// The text of line `line`, without its line ending.
     fn content(&self, text: &str, line: usize) -> Range<usize> {
-        let start = self.starts[line];
-        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let start = self.start(text, line);
+        let end = self.start(text, line + 1);
         let body = text[start..end].trim_end_matches(['\n', '\r']);
         start..start + body.len()
     }
@@ -90,7 +93,7 @@ impl Excerpt {
     /// The lines of `text` (named `name`, split as `lines`) that `ranges`
     /// touch, with one line of context either side.
     pub(crate) fn new(name: &str, text: &str, lines: &Lines, ranges: &[Range<usize>]) -> Excerpt {
-        let last = lines.starts.len() - 1;
+        let last = lines.index.len() - 1;
         let mut wanted = BTreeSet::new();
         for range in ranges {
             let first = lines.line_of(range.start.min(text.len()));
@@ -240,7 +243,8 @@ mod tests {
     fn lines_end_at_lf_crlf_and_lone_cr() {
         let text = "a\nb\r\nc\rd";
         let lines = Lines::of(text);
-        assert_eq!(lines.starts, [0, 2, 5, 7]);
+        let starts: Vec<usize> = (0..4).map(|line| lines.start(text, line)).collect();
+        assert_eq!(starts, [0, 2, 5, 7]);
         assert!(lines.lone_cr);
         assert_eq!(&text[lines.content(text, 1)], "b");
         assert_eq!(lines.line_of(text.find('d').unwrap()), 3);

@@ -1,9 +1,10 @@
-//! The folders a killed build leaves next to its output: `.book.building-*`
-//! (mdBook's output being written), `.book.old-*` (the previous build being
-//! removed), `.search-index.tmp-*` and `.search-index.old-*`. Each name
-//! carries the id of the process that made it; the next build removes those
-//! of processes that are gone (and those without an id, from versions of
-//! roadbook that did not write one).
+//! The folders a killed build leaves next to its output (named by
+//! `roadbook_staging`): `.NAME.building-*` (the new output being written,
+//! for `book` and `search-index` alike) and `.NAME.old-*` (the previous
+//! output being removed), and `.search-index.tmp-*` from earlier versions of
+//! roadbook. Each name carries the id of the process that made it; the next
+//! build removes those of processes that are gone (and those without an id,
+//! from versions of roadbook that did not write one).
 
 use std::path::Path;
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use roadmap::{Diagnostic, Span};
+use roadmap::{Diagnostic, LineIndex, Span};
 use scraper::{ElementRef, Html, Selector};
 
 use crate::config::Config;
@@ -400,25 +400,9 @@ fn normalize(path: &str) -> Option<String> {
 
 /// Decodes `%XX` escapes; malformed ones stay as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(Some(hi)), Some(Some(lo))) = (
-                bytes.get(i + 1).map(|&b| hex(b)),
-                bytes.get(i + 2).map(|&b| hex(b)),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Maps a link on a built page back to the file and line it came from.
@@ -530,13 +514,11 @@ fn find_in_markdown(text: &str, link: &Link) -> Option<Span> {
 
 /// The span of line `line` (1-based) without its indentation.
 fn line_span(text: &str, line: u32) -> Span {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum::<usize>();
-    let rest = &text[start.min(text.len())..];
-    let content = rest.split('\n').next().unwrap_or("");
+    let start = LineIndex::new(text)
+        .line_start(line as usize)
+        .unwrap_or(text.len());
+    let rest = &text[start..];
+    let content = rest.split(['\n', '\r']).next().unwrap_or("");
     let indent = content.len() - content.trim_start().len();
     let end = start + content.trim_end().len();
     span_of(text, (start + indent).min(end), end)
@@ -544,14 +526,7 @@ fn line_span(text: &str, line: u32) -> Span {
 
 /// The span of bytes `start..end` of `text`, with its line and column.
 fn span_of(text: &str, start: usize, end: usize) -> Span {
-    let before = &text[..start];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Span {
-        line: before.matches('\n').count() as u32 + 1,
-        column: before[line_start..].chars().count() as u32 + 1,
-        start,
-        end,
-    }
+    LineIndex::new(text).span(text, start..end)
 }
 
 #[cfg(test)]

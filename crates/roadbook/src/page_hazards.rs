@@ -214,18 +214,7 @@ fn normalized(path: &Path) -> PathBuf {
 
 /// The line and column of `range` in `text` (lines end at LF, CRLF or CR).
 fn span(text: &str, range: std::ops::Range<usize>) -> Span {
-    let before = &text[..range.start];
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = before
-        .char_indices()
-        .filter(|&(i, c)| c == '\n' || (c == '\r' && text.as_bytes().get(i + 1) != Some(&b'\n')))
-        .count();
-    Span {
-        line: u32::try_from(line + 1).unwrap_or(u32::MAX),
-        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
-        start: range.start,
-        end: range.end,
-    }
+    roadmap::LineIndex::new(text).span(text, range)
 }
 
 #[cfg(test)]

@@ -109,6 +109,21 @@ fn a_new_book_with_code_has_its_api_reference() {
     let dir = tempfile::tempdir().unwrap();
     clean(dir.path(), &["init", "coded", "--with-code"]);
     let book = dir.path().join("coded");
+    // The pull-request workflow runs `cargo test --locked`: the lock file
+    // comes with the book, up to date.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let lock = std::fs::read_to_string(book.join("Cargo.lock")).unwrap();
+    let metadata = std::process::Command::new(cargo)
+        .current_dir(&book)
+        .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+        .output()
+        .unwrap();
+    assert!(metadata.status.success(), "{}", text(&metadata.stderr));
+    assert_eq!(
+        std::fs::read_to_string(book.join("Cargo.lock")).unwrap(),
+        lock,
+        "cargo left the lock file as init wrote it"
+    );
     clean(&book, &["check"]);
     let stderr = clean(&book, &["build"]);
     assert!(stderr.contains("Documented"), "{stderr}");

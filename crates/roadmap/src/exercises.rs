@@ -2,6 +2,8 @@
 //! that needs an exercise page is explained on `src/exercises/X.md`, and every
 //! such page belongs to an item.
 
+use std::collections::HashSet;
+
 use crate::{Diagnostic, Item, Roadmap, Severity, Span};
 
 /// The hands-on items of `roadmap` that need an exercise page, in order.
@@ -26,8 +28,11 @@ pub fn check_exercise_pages(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let items: Vec<&Item> = needing_pages(roadmap).collect();
+    // Sets, so that a book of many items and pages is checked in linear time.
+    let page_ids: HashSet<&str> = pages.iter().map(|(id, _)| id.as_str()).collect();
+    let item_ids: HashSet<&str> = items.iter().map(|item| item.id.as_str()).collect();
     for item in &items {
-        if !pages.iter().any(|(id, _)| *id == item.id) {
+        if !page_ids.contains(item.id.as_str()) {
             let message = format!("the hands-on item `{}` has no exercise page", item.id);
             let diagnostic = match missing {
                 Severity::Error => {
@@ -45,7 +50,7 @@ pub fn check_exercise_pages(
         }
     }
     for (id, path) in pages {
-        if items.iter().any(|item| item.id == *id) {
+        if item_ids.contains(id.as_str()) {
             continue;
         }
         let mut diagnostic = Diagnostic::error(

@@ -5,7 +5,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::Diagnostic;
-use crate::parse::LineIndex;
+use crate::LineIndex;
 
 /// How deep block containers (quotes, lists, footnotes) may nest. Far more than
 /// any plan needs, far less than what overflows the stack of the HTML

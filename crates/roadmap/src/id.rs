@@ -15,10 +15,14 @@ const MAX_WORDS: usize = 8;
 ///
 /// ```
 /// assert_eq!(
-///     roadmap::slug("Analyze Go Coffee's **API Gateway** scaling patterns"),
-///     "analyze-go-coffees-api-gateway-scaling-patterns"
+///     roadmap::slug("Review the **Parser** module's error paths"),
+///     "review-parser-modules-error-paths"
 /// );
-/// assert_eq!(roadmap::slug("Handle Black Friday traffic (10x normal load)"), "handle-black-friday-traffic-10x-normal-load");
+/// assert_eq!(roadmap::slug("Sort 1,000,000 numbers in 2 seconds"), "sort-1-000-000-numbers-2-seconds");
+/// assert_eq!(
+///     roadmap::slug("one two three four five six seven eight nine"),
+///     "one-two-three-four-five-six-seven-eight"
+/// );
 /// ```
 #[must_use]
 pub fn slug(text: &str) -> String {

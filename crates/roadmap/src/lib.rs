@@ -10,6 +10,7 @@ mod exercises;
 mod hazards;
 mod id;
 mod kind;
+mod lines;
 mod missing_word;
 mod model;
 mod offsets;
@@ -24,6 +25,7 @@ pub use exercises::{check_exercise_pages, closest, needing_pages};
 pub use hazards::{MAX_NESTING, is_safe_link, too_deep, unsafe_links};
 pub use id::{is_valid as is_valid_id, slug};
 pub use kind::Kind;
+pub use lines::LineIndex;
 pub use model::*;
 pub use offsets::DiskOffsets;
 pub use weeks::{duration_named, weeks_named};
@@ -61,7 +63,7 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Parsed {
     let text = String::from_utf8_lossy(bytes);
     // The lossy text has the same bytes up to the first invalid one.
     let mut parsed = parse(&text, file);
-    let span = parse::LineIndex::new(&text).span(&text, bad..bad);
+    let span = LineIndex::new(&text).span(&text, bad..bad);
     parsed.diagnostics.insert(
         0,
         Diagnostic::error("not-utf8", file, span, format!("{file} is not valid UTF-8 (byte 0x{:02X} at offset {bad})", bytes[bad]))

@@ -1,14 +1,15 @@
 //! Finds words that went missing from the text: a doubled space between two
-//! words (`System Design  Preparation`). A bold label that lost its word
+//! words (`Binary  Trees`). A bold label that lost its word
 //! (`**Mock **`) is `malformed-emphasis`, reported by the parser.
 //!
 //! This is the trace a find-and-replace leaves when it deletes one word
-//! everywhere; the shipped roadmap lost "Interview" about twenty times that
-//! way. Markdown itself never needs two spaces inside a line (indentation is
-//! at its start, a hard break at its end, table padding between pipes), so
-//! the check is precise enough to be a warning, and it skips fenced code.
+//! everywhere (`Binary Search Trees` becomes `Binary  Trees` wherever it
+//! was written). Markdown itself never needs two spaces inside a line
+//! (indentation is at its start, a hard break at its end, table padding
+//! between pipes), so the check is precise enough to be a warning, and it
+//! skips fenced code.
 
-use crate::parse::LineIndex;
+use crate::LineIndex;
 use crate::{Diagnostic, Span};
 
 /// Every place in `source` where a word seems to be missing, in source order.

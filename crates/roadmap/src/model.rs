@@ -90,7 +90,7 @@ pub enum Part {
 /// The heading of each part, as written (emoji kept).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PartTitles {
-    /// The plan's heading (`📅 Week-by-Week Implementation Plan`).
+    /// The plan's heading (`📅 Week-by-Week Plan`).
     pub plan: Option<String>,
     /// The milestones' heading.
     pub milestones: Option<String>,
@@ -208,6 +208,15 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    /// Every kind of unit.
+    pub const ALL: [UnitKind; 5] = [
+        UnitKind::Week,
+        UnitKind::Day,
+        UnitKind::Module,
+        UnitKind::Lesson,
+        UnitKind::Version,
+    ];
+
     /// The unit's name in lowercase (`week`, `day`, …): the page folder is
     /// its plural (`days/`).
     #[must_use]
@@ -222,7 +231,7 @@ impl UnitKind {
     }
 }
 
-/// A block of days inside a week (`Monday-Tuesday: Scalability Fundamentals`).
+/// A block of days inside a week (`Monday-Tuesday: Sorting Basics`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Block {
     /// Stable ID, from the week and the days (`w01-monday-tuesday`).
@@ -240,7 +249,8 @@ pub struct Block {
 /// One checklist entry of a block: a plain task or a hands-on item.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Item {
-    /// Stable ID, from the week and the text (`w01-implement-circuit-breaker-pattern-go-coffee`),
+    /// Stable ID, from the week and the text (`w01-implement-merge-sort` for
+    /// `Implement merge sort`),
     /// or the `<!-- id: … -->` override on its line.
     pub id: String,
     /// The text, inline Markdown, without the checkbox or hands-on label.
@@ -298,7 +308,7 @@ impl Label {
 /// A deliverable of a week.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Deliverable {
-    /// Stable ID (`w01-deliverable-circuit-breaker-implementation`).
+    /// Stable ID (`w01-deliverable-sorting-benchmark` for `Sorting benchmark`).
     pub id: String,
     /// The text, inline Markdown.
     pub text: String,
@@ -321,10 +331,10 @@ pub struct MilestoneGroup {
     pub span: Span,
 }
 
-/// A milestone: a labelled checkbox (`**Foundation Established**: Core concepts understood`).
+/// A milestone: a labelled checkbox (`**Basics Done**: every sort written and tested`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Milestone {
-    /// Stable ID (`ms-w01-02-foundation-established`).
+    /// Stable ID (`ms-w01-02-basics-done`).
     pub id: String,
     /// The bold label, trimmed.
     pub label: String,
@@ -341,9 +351,9 @@ pub struct Milestone {
 /// A group of success metrics measured together.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MetricGroup {
-    /// Stable ID (`kpi-technical-competency`).
+    /// Stable ID (`kpi-problem-solving`).
     pub id: String,
-    /// The group name without the cadence (`Technical Competency`).
+    /// The group name without the cadence (`Problem Solving`).
     pub name: String,
     /// How often it is measured (`Weekly`, `Bi-Weekly`, `Monthly`), if said.
     pub cadence: Option<String>,
@@ -356,9 +366,9 @@ pub struct MetricGroup {
 /// An alternative way through the plan (an acceleration option).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Track {
-    /// Stable ID (`track-experienced-developers-6-years`).
+    /// Stable ID (`track-returning-students-1-year`).
     pub id: String,
-    /// The heading text (`For Experienced Developers (6+ years)`).
+    /// The heading text (`For Returning Students (1+ year)`).
     pub title: String,
     /// The options of the track, each with the weeks it names.
     pub options: Vec<TrackOption>,
@@ -411,16 +421,16 @@ pub struct WeekRange {
 /// A certification level.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Certification {
-    /// Stable ID (`cert-bronze`).
+    /// Stable ID (`cert-basic`).
     pub id: String,
-    /// The level's name (`Bronze`).
+    /// The level's name (`Basic`).
     pub name: String,
-    /// The heading text (`Bronze Certification (60-74%)`).
+    /// The heading text (`Basic Certification (60-74%)`).
     pub title: String,
     /// The score range in percent, if the heading gives one.
     pub score: Option<WeekRange>,
     /// The ID of the level whose benefits this one includes
-    /// (`All Bronze Benefits +`).
+    /// (`**All Basic Benefits** +`).
     pub inherits: Option<String>,
     /// Its own benefits.
     pub benefits: Vec<Entry>,

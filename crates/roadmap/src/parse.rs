@@ -9,7 +9,7 @@ use crate::id;
 use crate::model::*;
 use crate::units;
 use crate::weeks::{duration_named, weeks_named};
-use crate::{Diagnostic, Parsed};
+use crate::{Diagnostic, LineIndex, Parsed};
 
 /// Parses `source`, read from `file`.
 pub(crate) fn parse(source: &str, file: &str) -> Parsed {
@@ -1215,33 +1215,4 @@ fn append(section: &mut Section, _start: usize, text: &str) {
         });
     }
     section.markdown.push_str(text);
-}
-
-/// Line starts of a source, to turn byte offsets into line and column.
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Lines end at LF, CRLF or a lone CR, as CommonMark says.
-    pub(crate) fn new(source: &str) -> Self {
-        let bytes = source.as_bytes();
-        let ends = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
-        let starts = std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect();
-        Self { starts }
-    }
-
-    pub(crate) fn span(&self, source: &str, range: Range<usize>) -> Span {
-        let line = self.starts.partition_point(|&start| start <= range.start) - 1;
-        let column = source[self.starts[line]..range.start].chars().count() + 1;
-        Span {
-            line: line as u32 + 1,
-            column: column as u32,
-            start: range.start,
-            end: range.end,
-        }
-    }
 }

@@ -75,7 +75,7 @@ pub struct IndexBuild {
 
 /// What the code thread leaves for `finish`.
 struct Started {
-    tmp: PathBuf,
+    tmp: roadbook_staging::Staging,
     writer: IndexWriter,
     fields: Fields,
     code_items: usize,
@@ -93,11 +93,8 @@ impl IndexBuild {
         let (for_code, dest_owned) = (sources.clone(), dest.to_path_buf());
         let code = std::thread::spawn(move || {
             let sources = for_code;
-            let (parent, name) = parent_and_name(&dest_owned);
-            std::fs::create_dir_all(&parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-            let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-            let (writer, fields) = create_index(&tmp, &dest_owned)?;
+            let tmp = roadbook_staging::Staging::next_to(&dest_owned)?;
+            let (writer, fields) = create_index(tmp.path(), &dest_owned)?;
             let (code, warnings) = code_records(&sources)?;
             for (order, record) in code.iter().enumerate() {
                 writer.add_document(document(&fields, record, CODE_ORDER + order as u64)?)?;
@@ -151,18 +148,11 @@ impl IndexBuild {
                 pages,
                 code_items,
             }
-            .write(&tmp)?;
+            .write(tmp.path())?;
             Ok::<_, anyhow::Error>((documents, pages))
         })();
-        let (documents, pages) = match written {
-            Ok(counts) => counts,
-            Err(err) => {
-                let _ = std::fs::remove_dir_all(&tmp);
-                return Err(err);
-            }
-        };
-        let (parent, name) = parent_and_name(&self.dest);
-        swap_in(&tmp, &self.dest, &parent, &name)?;
+        let (documents, pages) = written?;
+        tmp.replace(&self.dest)?;
         Ok(BuildReport {
             documents,
             pages,
@@ -186,48 +176,11 @@ impl Drop for IndexBuild {
         if self.code.is_some()
             && let Ok(started) = self.join()
         {
+            // The writer goes before its folder is removed.
             drop(started.writer);
-            let _ = std::fs::remove_dir_all(&started.tmp);
+            drop(started.tmp);
         }
     }
-}
-
-/// The folder holding `dest` and `dest`'s own name.
-fn parent_and_name(dest: &Path) -> (PathBuf, String) {
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "search-index".into());
-    (parent, name)
-}
-
-/// Renames `tmp` over `dest`: the old index moves aside, the new one takes
-/// its name, the old one is deleted.
-fn swap_in(tmp: &Path, dest: &Path, parent: &Path, name: &str) -> Result<()> {
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let had_old = dest.exists();
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(dest, &old)
-            .with_context(|| format!("cannot move the old index {} aside", dest.display()))?;
-    }
-    if let Err(err) = std::fs::rename(tmp, dest) {
-        if had_old {
-            let _ = std::fs::rename(&old, dest);
-        }
-        let _ = std::fs::remove_dir_all(tmp);
-        return Err(err)
-            .with_context(|| format!("cannot move the new index to {}", dest.display()));
-    }
-    if had_old {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the old index {}", old.display()))?;
-    }
-    Ok(())
 }
 
 /// A fresh tantivy index in `dir` and its writer, with the files of

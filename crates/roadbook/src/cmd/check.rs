@@ -53,8 +53,13 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &CheckArgs) -> Result<ExitCode
         let roadmap = &project.parsed.roadmap;
         let weeks: usize = roadmap.phases.iter().map(|p| p.weeks.len()).sum();
         let needing = roadmap::needing_pages(roadmap).count();
+        let pages: std::collections::HashSet<&str> = project
+            .exercise_pages
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
         let written = roadmap::needing_pages(roadmap)
-            .filter(|i| project.exercise_pages.iter().any(|(id, _)| *id == i.id))
+            .filter(|i| pages.contains(i.id.as_str()))
             .count();
         eprintln!(
             "checked {}: {weeks} week{}, {written}/{needing} exercise pages",

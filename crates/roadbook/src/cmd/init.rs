@@ -99,6 +99,7 @@ fn files(dir: &Path, with_code: bool) -> Vec<(PathBuf, Vec<u8>)> {
         files.extend([
             (page, starter::CODE_EXERCISE.into()),
             ("Cargo.toml".into(), starter::WORKSPACE_TOML.into()),
+            ("Cargo.lock".into(), starter::WORKSPACE_LOCK.into()),
             (
                 "crates/reference-code/Cargo.toml".into(),
                 starter::CRATE_TOML.into(),

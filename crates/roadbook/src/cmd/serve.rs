@@ -339,22 +339,13 @@ fn content_type(extension: &str) -> &'static str {
     }
 }
 
-/// `%20` → ` `; `None` for a malformed escape or bytes that are not UTF-8.
+/// `%20` → ` `; `None` for bytes that are not UTF-8. A malformed escape
+/// stays as written (it then names no file of the book).
 fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = path.get(index + 1..index + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// Best effort: a browser that does not open is not an error.
