@@ -620,9 +620,21 @@
 
     const ICON = '<span class="fa-svg"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512" aria-hidden="true"><path d="M416 208c0 45.9-14.9 88.3-40 122.7L502.6 457.4c12.5 12.5 12.5 32.8 0 45.3s-32.8 12.5-45.3 0L330.7 376c-34.4 25.2-76.8 40-122.7 40C93.1 416 0 322.9 0 208S93.1 0 208 0S416 93.1 416 208zM208 352a144 144 0 1 0 0-288 144 144 0 1 0 0 288z"/></svg></span>';
 
+    /**
+     * mdBook's `path_to_root` ("../" on a page one folder down). mdBook
+     * declares it with `const` in a page script: a global binding, but not a
+     * property of `window`, so it is read by name; `root.path_to_root` is
+     * for a caller that passes its own.
+     */
+    function pathToRootOf(root) {
+        // eslint-disable-next-line no-undef
+        if (typeof path_to_root === 'string') return path_to_root;
+        return typeof root.path_to_root === 'string' ? root.path_to_root : '';
+    }
+
     /** Loads `search/NAME.js` with a script tag; resolves to its data. */
     function scriptLoader(root, document) {
-        const base = (typeof root.path_to_root === 'string' ? root.path_to_root : '') + 'search/';
+        const base = pathToRootOf(root) + 'search/';
         const waiting = new Map();
         root.roadbookSearchShard = (name, data) => {
             const w = waiting.get(name);
@@ -654,7 +666,7 @@
         const buttons = document.querySelector('#mdbook-menu-bar .left-buttons');
         const bar = document.getElementById('mdbook-menu-bar');
         if (!buttons || !bar) return;
-        const pathToRoot = typeof root.path_to_root === 'string' ? root.path_to_root : '';
+        const pathToRoot = pathToRootOf(root);
 
         const toggle = document.createElement('button');
         toggle.id = 'mdbook-search-toggle';
