@@ -110,6 +110,7 @@ fn both_engines_agree_on_the_fixture_book() {
         src_dir: root.join("src"),
         roadmap: root.join("roadmap.md"),
         code_dirs: vec![root.join("code")],
+        not_pages: vec!["api".into()],
     };
     roadbook_search::build_index(&sources, &root.join("search-index")).unwrap();
     let (records, _, _) = roadbook_search::collect_records(&sources).unwrap();

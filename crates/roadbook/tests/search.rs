@@ -25,6 +25,7 @@ fn fixture_book() -> tempfile::TempDir {
             src_dir: root.join("src"),
             roadmap: root.join("roadmap.md"),
             code_dirs: vec![root.join("code")],
+            not_pages: vec!["api".into()],
         },
         &root.join("search-index"),
     )

@@ -19,6 +19,7 @@ fn main() -> anyhow::Result<()> {
             src_dir: root.join("src"),
             roadmap: root.join("roadmap.md"),
             code_dirs: vec![root.join("crates/patterns/src")],
+            not_pages: vec!["api".into()],
         },
         &dest,
     )?;

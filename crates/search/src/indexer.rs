@@ -28,6 +28,10 @@ pub struct Sources {
     pub roadmap: PathBuf,
     /// Folders of reference Rust code (the `src` of each crate book.toml names).
     pub code_dirs: Vec<PathBuf>,
+    /// Folders of the built book, relative to `book_dir`, that hold no
+    /// chapters: the API reference rustdoc writes there, whose items the
+    /// index already has from `code_dirs`, as code.
+    pub not_pages: Vec<PathBuf>,
 }
 
 /// What a build did.
@@ -295,7 +299,12 @@ fn book_records(sources: &Sources) -> Result<(Vec<Record>, usize)> {
             continue;
         }
         let rel = relative(&sources.book_dir, path);
-        if NOT_CHAPTERS.contains(&rel.as_str()) {
+        if NOT_CHAPTERS.contains(&rel.as_str())
+            || sources
+                .not_pages
+                .iter()
+                .any(|dir| path.starts_with(sources.book_dir.join(dir)))
+        {
             continue;
         }
         html_files.push((rel, path.to_path_buf()));

@@ -15,6 +15,7 @@
 //!     src_dir: PathBuf::from("src"),
 //!     roadmap: PathBuf::from("roadmap.md"),
 //!     code_dirs: vec![PathBuf::from("crates/my-code/src")],
+//!     not_pages: vec![PathBuf::from("api")],
 //! };
 //! build_index(&sources, "search-index".as_ref())?;
 //! let index = SearchIndex::open("search-index".as_ref())?;

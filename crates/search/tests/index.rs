@@ -19,6 +19,7 @@ fn sources(root: &Path) -> Sources {
         src_dir: root.join("src"),
         roadmap: root.join("roadmap.md"),
         code_dirs: vec![root.join("code")],
+        not_pages: vec!["api".into()],
     }
 }
 
@@ -356,6 +357,30 @@ fn missing_and_stale_indexes_say_run_roadbook_build() {
     );
     assert!(stale.to_string().contains("stale"));
     assert!(stale.to_string().ends_with("run `roadbook build`"));
+}
+
+#[test]
+fn the_api_reference_folder_is_not_indexed_as_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book-root");
+    copy_dir(&fixture(), &root);
+    for page in ["api/mini/struct.Quicksilver.html", "apiary.html"] {
+        let file = root.join("book").join(page);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(
+            &file,
+            "<main><h1 id=\"q\">Quicksilver</h1><p>quicksilver</p></main>",
+        )
+        .unwrap();
+    }
+    let dest = root.join("search-index");
+    build_index(&sources(&root), &dest).unwrap();
+    // rustdoc's pages under api/ are left out (their items come from the
+    // code); a page whose name only starts with "api" is a page.
+    assert_eq!(
+        urls(&search(&SearchIndex::open(&dest).unwrap(), "quicksilver")),
+        vec!["apiary.html"]
+    );
 }
 
 #[test]

@@ -151,6 +151,7 @@ pub(crate) fn sources(config: &Config, book_dir: &Path) -> Sources {
             .map(|krate| config.root.join(&krate.src))
             .filter(|dir| dir.is_dir())
             .collect(),
+        not_pages: vec![config.roadbook.api_docs.clone()],
     }
 }
 
