@@ -84,7 +84,6 @@ impl fmt::Display for HtlcError {
 impl std::error::Error for HtlcError {}
 
 // ANCHOR: htlc
-// ANCHOR: solution
 /// A hash time-locked contract on one chain. Times are that chain's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Htlc {
@@ -183,7 +182,6 @@ impl Htlc {
 pub fn swap_is_safe(first: Duration, second: Duration, margin: Duration) -> bool {
     second + margin <= first
 }
-// ANCHOR_END: solution
 // ANCHOR_END: htlc
 
 #[cfg(test)]

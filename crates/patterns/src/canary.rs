@@ -187,7 +187,6 @@ impl<C: Clock> CanaryController<C> {
     }
 
     // ANCHOR: observe
-    // ANCHOR: solution
     /// Evaluates the canary against its counters `now`.
     pub fn observe(&mut self, total: Counts) -> Decision {
         match self.state {
@@ -223,7 +222,6 @@ impl<C: Clock> CanaryController<C> {
             to: self.weight(),
         }
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: observe
 }
 

@@ -73,7 +73,6 @@ impl fmt::Display for CidrError {
 impl std::error::Error for CidrError {}
 
 // ANCHOR: contains
-// ANCHOR: solution
 fn bits(addr: IpAddr) -> (u128, u8) {
     match addr {
         IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
@@ -103,7 +102,6 @@ impl Cidr {
         let (n, _) = bits(self.network);
         a & mask(self.prefix, width) == n
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: contains
 
     /// The prefix length.
@@ -174,7 +172,6 @@ pub struct AccessList {
 }
 
 // ANCHOR: decide
-// ANCHOR: solution
 impl AccessList {
     /// A list that refuses whatever no rule allows (for admin endpoints).
     #[must_use]
@@ -220,7 +217,6 @@ impl AccessList {
             .map_or(self.default, |&(_, decision)| decision)
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: decide
 
 #[cfg(test)]

@@ -108,7 +108,6 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
     }
 
     // ANCHOR: load
-    // ANCHOR: solution
     /// Returns `load()`'s value for `key`, running it only if no load of
     /// `key` is in flight; otherwise waits for that load's value.
     ///
@@ -153,7 +152,6 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
             _ => Err(LeaderGone),
         }
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: load
 
     /// How many callers are waiting on the load of `key` in flight (0 when
@@ -173,7 +171,6 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
 }
 
 // ANCHOR: guard
-// ANCHOR: solution
 /// The leader's hold on a flight. Finishing publishes the value; dropping it
 /// unfinished (the loader panicked) marks the flight abandoned. Either way
 /// the followers wake up and the key is free for the next load.
@@ -200,7 +197,6 @@ impl<K: Hash + Eq, V> Drop for Leading<'_, K, V> {
         self.flight.finished.notify_all();
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: guard
 
 #[cfg(test)]

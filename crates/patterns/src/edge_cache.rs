@@ -218,7 +218,6 @@ enum Freshness {
 }
 
 // ANCHOR: freshness
-// ANCHOR: solution
 impl Entry {
     fn freshness(&self, now: Duration) -> Freshness {
         let age = now.saturating_sub(self.stored_at);
@@ -237,7 +236,6 @@ impl Entry {
         age < self.control.max_age + self.control.stale_if_error
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: freshness
 
 /// One CDN node's cache.
@@ -263,7 +261,6 @@ impl<C: Clock> EdgeCache<C> {
     }
 
     // ANCHOR: get
-    // ANCHOR: solution
     /// Serves `path`, from the cache when its policy allows, else from
     /// `origin`.
     ///
@@ -347,11 +344,9 @@ impl<C: Clock> EdgeCache<C> {
             None => self.entries.remove(path),
         };
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: get
 
     // ANCHOR: purge
-    // ANCHOR: solution
     /// Purges the paths the log changed since this node last read it, in
     /// order, and remembers how far it got: a CDN node that was unreachable
     /// during a price change purges it when it comes back. Returns how many
@@ -365,7 +360,6 @@ impl<C: Clock> EdgeCache<C> {
         }
         purged
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: purge
 
     /// How many background refreshes are queued.

@@ -58,7 +58,6 @@ pub trait Merge {
 }
 
 // ANCHOR: counters
-// ANCHOR: solution
 /// A grow-only counter: one slot per replica.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GCounter {
@@ -130,7 +129,6 @@ impl Merge for PnCounter {
         self.down.merge(&other.down);
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: counters
 
 /// A unique tag for one add: the replica and its running count of adds.
@@ -143,7 +141,6 @@ pub struct Dot {
 }
 
 // ANCHOR: or_set
-// ANCHOR: solution
 /// An observed-remove set where a concurrent add beats a remove.
 ///
 /// `context` records, per replica, how many of its adds this state has seen
@@ -244,11 +241,9 @@ impl<T: Ord + Clone> Merge for OrSet<T> {
         }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: or_set
 
 // ANCHOR: lww_map
-// ANCHOR: solution
 /// A map where each key holds the write with the largest timestamp.
 ///
 /// Correct only with unique timestamps (an [`Hlc`](crate::hlc::Hlc) gives
@@ -317,7 +312,6 @@ impl<K: Ord + Clone, V: Clone> Merge for LwwMap<K, V> {
         }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: lww_map
 
 #[cfg(test)]

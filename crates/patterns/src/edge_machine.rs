@@ -140,7 +140,6 @@ impl<C: Clock> Cloud<C> {
 }
 
 // ANCHOR: machine
-// ANCHOR: solution
 /// One coffee machine at the edge.
 #[derive(Debug)]
 pub struct CoffeeMachine<C: Clock> {
@@ -252,7 +251,6 @@ impl<C: Clock> CoffeeMachine<C> {
         self.outbox.pending().count()
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: machine
 
 #[cfg(test)]

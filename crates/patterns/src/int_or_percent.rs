@@ -63,7 +63,6 @@ impl std::error::Error for ParseIntOrPercentError {}
 
 impl IntOrPercent {
     // ANCHOR: scaled
-    // ANCHOR: solution
     /// The number of pods this value means out of `total`, rounded as asked
     /// (Kubernetes' `GetScaledValueFromIntOrPercent`).
     #[must_use]
@@ -80,7 +79,6 @@ impl IntOrPercent {
             }
         }
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: scaled
 
     /// Whether this is `0` or `0%`: a value that allows nothing.

@@ -189,7 +189,6 @@ impl Cluster {
     }
 
     // ANCHOR: allows
-    // ANCHOR: solution
     /// Whether `from` may open a connection to `to` on `port`: egress allowed
     /// at the source and ingress allowed at the destination.
     #[must_use]
@@ -237,7 +236,6 @@ impl Cluster {
             });
         port_ok && peer_ok
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: allows
 }
 

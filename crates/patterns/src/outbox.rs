@@ -120,7 +120,6 @@ fn decode(bytes: &[u8]) -> Option<(u8, u64, &[u8], usize)> {
 // ANCHOR_END: record
 
 // ANCHOR: outbox
-// ANCHOR: solution
 /// Events waiting to be delivered, backed by an append-only file.
 #[derive(Debug)]
 pub struct Outbox {
@@ -259,7 +258,6 @@ impl Outbox {
             })
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: outbox
 
 #[cfg(test)]

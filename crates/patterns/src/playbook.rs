@@ -66,7 +66,6 @@ pub enum Step<'a> {
 }
 
 // ANCHOR: first_step
-// ANCHOR: solution
 /// The first step for an alert with burn-rate `threshold`, keeping healthy
 /// regions at or below `max_utilisation` (0.8: 80% busy) after a drain.
 #[must_use]
@@ -98,7 +97,6 @@ pub fn first_step<'a>(
         }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: first_step
 
 #[cfg(test)]

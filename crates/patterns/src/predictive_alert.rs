@@ -39,7 +39,6 @@
 //! ```
 
 // ANCHOR: trend
-// ANCHOR: solution
 /// The least-squares line `value = intercept + slope × time`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinearTrend {
@@ -123,7 +122,6 @@ impl PredictiveAlert {
             .is_some_and(|left| left <= self.horizon)
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: trend
 
 #[cfg(test)]

@@ -191,7 +191,6 @@ impl ProvenanceLog {
     }
 
     // ANCHOR: record
-    // ANCHOR: solution
     /// The command side: checks that `event` is its lot's next stage, appends
     /// it and updates the read model. Returns the event's log index.
     ///
@@ -215,7 +214,6 @@ impl ProvenanceLog {
         self.events.push(event);
         Ok(index)
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: record
 
     /// The query side: the read model of `lot`.

@@ -345,7 +345,6 @@ impl<C: Clone> Node<C> {
     }
 
     // ANCHOR: election
-    // ANCHOR: solution
     fn start_election(&mut self, now: Duration) -> Outbox<C> {
         self.term += 1;
         self.role = Role::Candidate;
@@ -388,7 +387,6 @@ impl<C: Clone> Node<C> {
         self.match_index[self.id] = self.last_index();
         self.heartbeat_due = now;
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: election
 
     fn append_for(&self, peer: NodeId) -> Message<C> {
@@ -489,7 +487,6 @@ impl<C: Clone> Node<C> {
     }
 
     // ANCHOR: replicate
-    // ANCHOR: solution
     #[allow(clippy::too_many_arguments)]
     fn accept_entries(
         &mut self,
@@ -553,7 +550,6 @@ impl<C: Clone> Node<C> {
             }
         }
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: replicate
 }
 

@@ -191,7 +191,6 @@ impl Policy {
     }
 
     // ANCHOR: check
-    // ANCHOR: solution
     /// Whether `subject` may use `permission` on something at `store`.
     pub fn check(
         &self,
@@ -253,7 +252,6 @@ impl Policy {
         }
         (permissions, global)
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: check
 }
 

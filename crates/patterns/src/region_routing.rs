@@ -195,7 +195,6 @@ impl Route {
 }
 
 // ANCHOR: hysteresis
-// ANCHOR: solution
 /// Routes one entry point to a region: immediate failover, and a switch to a
 /// faster region only when it is better by `margin` ms for `hold`.
 #[derive(Debug, Clone)]
@@ -266,7 +265,6 @@ impl<C: Clock> HysteresisRouter<C> {
         Route::Switched { from, to: region }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: hysteresis
 
 #[cfg(test)]

@@ -79,7 +79,6 @@ impl fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 // ANCHOR: guard
-// ANCHOR: solution
 /// Grants restarts within a sliding-window budget of the fleet.
 #[derive(Debug, Clone)]
 pub struct BlastRadiusGuard<C: Clock> {
@@ -155,7 +154,6 @@ impl<C: Clock> BlastRadiusGuard<C> {
         Ok(allowed)
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: guard
 
 #[cfg(test)]

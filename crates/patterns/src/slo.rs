@@ -143,7 +143,6 @@ impl Slo {
     }
 
     // ANCHOR: budget
-    // ANCHOR: solution
     /// The share of requests allowed to fail: `1 - objective`.
     #[must_use]
     pub fn error_budget(&self) -> f64 {
@@ -178,7 +177,6 @@ impl Slo {
         let burn = self.burn_rate(error_ratio);
         (burn >= rule.burn_rate).then(|| rule.long_window.mul_f64(rule.burn_rate / burn))
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: budget
 }
 
@@ -252,7 +250,6 @@ impl<C: Clock> BurnRateMonitor<C> {
     }
 
     // ANCHOR: windows
-    // ANCHOR: solution
     /// Starts new buckets up to the clock's time, dropping those older than
     /// the longest window.
     fn roll(&mut self) {
@@ -301,7 +298,6 @@ impl<C: Clock> BurnRateMonitor<C> {
         }
         alerts
     }
-    // ANCHOR_END: solution
     // ANCHOR_END: windows
 
     fn buckets_in(&self, window: Duration) -> usize {

@@ -52,7 +52,6 @@ pub struct RequestCounts {
 }
 
 // ANCHOR: weighted
-// ANCHOR: solution
 impl RequestCounts {
     /// `good` of `total` requests were good.
     ///
@@ -126,11 +125,9 @@ pub fn naive_mean_ppm(regions: &[RequestCounts]) -> u64 {
         .sum::<u64>()
         / regions.len() as u64
 }
-// ANCHOR_END: solution
 // ANCHOR_END: weighted
 
 // ANCHOR: sla
-// ANCHOR: solution
 /// The service credit owed for a month's availability under Go Coffee's
 /// business SLA: 10% below 99.9%, 25% below 99%, 100% below 95%.
 #[must_use]
@@ -142,7 +139,6 @@ pub fn sla_credit_percent(month: RequestCounts) -> u32 {
         _ => 100,
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: sla
 
 #[cfg(test)]

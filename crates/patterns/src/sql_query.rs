@@ -76,7 +76,6 @@ pub struct OrderQuery {
 }
 
 // ANCHOR: parameterised
-// ANCHOR: solution
 impl OrderQuery {
     /// Orders of one customer.
     #[must_use]
@@ -129,7 +128,6 @@ impl OrderQuery {
         Query { sql, params }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: parameterised
 
 /// The token structure of a SQL statement: keywords and identifiers

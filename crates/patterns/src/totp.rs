@@ -69,7 +69,6 @@ fn tag(algorithm: Algorithm, secret: &[u8], counter: u64) -> Vec<u8> {
 }
 
 // ANCHOR: hotp
-// ANCHOR: solution
 /// HOTP (RFC 4226 §5.3): the `digits`-digit code for `counter`.
 #[must_use]
 pub fn hotp(algorithm: Algorithm, secret: &[u8], counter: u64, digits: u32) -> u32 {
@@ -85,7 +84,6 @@ pub fn hotp(algorithm: Algorithm, secret: &[u8], counter: u64, digits: u32) -> u
     ]) & 0x7fff_ffff;
     bits % 10u32.pow(digits)
 }
-// ANCHOR_END: solution
 // ANCHOR_END: hotp
 
 /// One user's TOTP factor: algorithm, shared secret, code length and step.
@@ -181,7 +179,6 @@ pub struct TotpVerifier<C> {
 pub const MAX_FAILURES: u32 = 5;
 
 // ANCHOR: verify
-// ANCHOR: solution
 impl<C: Clock> TotpVerifier<C> {
     /// A verifier for `totp` reading Unix time from `clock`.
     pub fn new(totp: Totp, clock: C) -> Self {
@@ -226,7 +223,6 @@ impl<C: Clock> TotpVerifier<C> {
         }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: verify
 
 impl<C> TotpVerifier<C> {

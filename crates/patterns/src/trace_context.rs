@@ -103,7 +103,6 @@ fn lower_hex(field: &str) -> Result<u128, TraceParentError> {
 }
 
 // ANCHOR: parse
-// ANCHOR: solution
 impl TraceParent {
     /// Parses and validates a `traceparent` value.
     ///
@@ -171,7 +170,6 @@ impl TraceParent {
         }
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: parse
 
 impl fmt::Display for TraceParent {
@@ -214,7 +212,6 @@ impl Span {
 }
 
 // ANCHOR: span_tree
-// ANCHOR: solution
 /// The spans of one trace, linked parent to children.
 #[derive(Debug, Clone)]
 pub struct SpanTree {
@@ -316,7 +313,6 @@ impl SpanTree {
         end - start
     }
 }
-// ANCHOR_END: solution
 // ANCHOR_END: span_tree
 
 #[cfg(test)]

@@ -69,7 +69,11 @@ pub(crate) fn offers(project: &Project) -> Result<Vec<Offer>> {
                 .filter(|block| matches!(block.kind, book_tests::BlockKind::Excerpt { .. }))
                 .flat_map(|block| block.modules)
                 .collect();
+            // A kit cuts every module the page shows: a page showing one
+            // without markers has none yet (the learner would get that
+            // module's tests passing untouched).
             let mut modules = Vec::new();
+            let mut all_marked = true;
             for module in shown {
                 let mut marked = false;
                 for file in module_files(&src, &module)? {
@@ -77,9 +81,11 @@ pub(crate) fn offers(project: &Project) -> Result<Vec<Offer>> {
                 }
                 if marked {
                     modules.push(module);
+                } else {
+                    all_marked = false;
                 }
             }
-            if !modules.is_empty() {
+            if all_marked && !modules.is_empty() {
                 offers.push(Offer {
                     id: id.clone(),
                     title: title_of(&text, id),
