@@ -264,18 +264,7 @@ fn planned_hours(roadmap: &Roadmap) -> Option<WeekRange> {
 /// Inline Markdown as plain text (markup and links dropped, their words
 /// kept), cut at a word boundary before `SHORT_TEXT` characters with `…`.
 fn short_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let mut text = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                text.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::pages::plain_text(markdown);
     if text.chars().count() <= SHORT_TEXT {
         return text;
     }

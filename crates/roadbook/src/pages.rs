@@ -470,13 +470,30 @@ fn units_title(unit: UnitKind) -> String {
 }
 
 /// A heading without its leading emoji.
-fn strip_icon(text: &str) -> &str {
+pub(crate) fn strip_icon(text: &str) -> &str {
     let start = text
         .split_inclusive(char::is_whitespace)
         .take_while(|token| !token.bytes().any(|b| b.is_ascii_alphanumeric()))
         .map(str::len)
         .sum::<usize>();
     text[start..].trim()
+}
+
+/// Inline Markdown as the text a reader sees: markup and links dropped,
+/// their words kept, runs of white space as one space.
+pub(crate) fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Inline Markdown to HTML, without the paragraph around it. Raw HTML in

@@ -116,14 +116,18 @@ pub(crate) fn data_json(roadmap: &Roadmap, with_items: bool) -> String {
                 .map(|block| BlockData {
                     id: block.id.clone(),
                     days: block.days.clone(),
-                    topic: plain_text(&block.topic),
+                    topic: crate::pages::plain_text(&block.topic),
                     items: with_items.then(|| {
                         block
                             .items
                             .iter()
                             .map(|item| match &item.hands_on {
-                                Some(h) => format!("{}: {}", h.label_text, plain_text(&item.text)),
-                                None => plain_text(&item.text),
+                                Some(h) => format!(
+                                    "{}: {}",
+                                    h.label_text,
+                                    crate::pages::plain_text(&item.text)
+                                ),
+                                None => crate::pages::plain_text(&item.text),
                             })
                             .collect()
                     }),
@@ -160,8 +164,8 @@ pub(crate) fn data_json(roadmap: &Roadmap, with_items: bool) -> String {
         })
         .collect();
     let data = PlanData {
-        book: roadmap::slug(strip_icon(&roadmap.title)),
-        title: strip_icon(&roadmap.title).to_owned(),
+        book: roadmap::slug(crate::pages::strip_icon(&roadmap.title)),
+        title: crate::pages::strip_icon(&roadmap.title).to_owned(),
         hours: weekly_hours(roadmap),
         weeks,
         tracks,
@@ -237,28 +241,6 @@ fn range_before(text: &str) -> Option<Hours> {
         .and_then(|rest| number_at_end(rest.trim_end()))
         .map_or(max, |(min, _)| min);
     (min <= max && max > 0.0 && max.is_finite()).then_some(Hours { min, max })
-}
-
-/// Inline Markdown as the text a reader sees.
-fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let mut out = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            _ => {}
-        }
-    }
-    out.trim().to_owned()
-}
-
-/// A heading without its leading emoji.
-fn strip_icon(text: &str) -> &str {
-    text.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
-        .trim()
 }
 
 /// The plan page, rendered with `plan.md.tera`, or none when the roadmap
