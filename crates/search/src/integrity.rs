@@ -4,8 +4,10 @@
 //! contained at the boundary: a panic inside tantivy or fst while opening or
 //! reading becomes [`Damaged`], which says what to run.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use tantivy::Index;
 
@@ -48,20 +50,17 @@ pub(crate) fn check(index: &Index, dir: &Path) -> Result<(), Damaged> {
     Err(damaged(format!("{} fails its checksum", names.join(", "))))
 }
 
-/// Runs `f` (which must not call `contain` itself), turning a panic into
-/// [`Damaged`].
+/// Runs `f`, turning a panic into [`Damaged`].
+///
+/// The panic is reported as a damaged index, not printed as a crash: the
+/// process's panic hook stays quiet for this thread while `f` runs, and only
+/// for it. A panic on another thread at the same moment (a `serve` request,
+/// a test) is printed as always, and searches on several threads run at once.
 pub(crate) fn contain<T>(dir: &Path, f: impl FnOnce() -> T) -> Result<T, Damaged> {
-    // The panic is reported as a damaged index, not printed as a crash;
-    // the lock keeps two threads from swapping the hook at once.
-    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let guard = HOOK
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    install_quiet_hook();
+    let outer = CONTAINED.replace(true);
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
-    drop(guard);
+    CONTAINED.set(outer);
     result.map_err(|panic| Damaged {
         path: dir.to_path_buf(),
         detail: panic
@@ -70,4 +69,75 @@ pub(crate) fn contain<T>(dir: &Path, f: impl FnOnce() -> T) -> Result<T, Damaged
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "reading it failed".to_owned()),
     })
+}
+
+thread_local! {
+    /// Whether this thread is inside [`contain`].
+    static CONTAINED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the process's panic hook, once, in one that says nothing for a
+/// thread inside [`contain`] and hands every other panic to the hook that
+/// was there before.
+fn install_quiet_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Barrier};
+
+    use super::*;
+
+    /// No other test of this crate's library reaches `contain`, so the
+    /// counting hook set here is the one the quiet hook wraps.
+    #[test]
+    fn only_the_contained_thread_is_quiet() {
+        static PRINTED: AtomicUsize = AtomicUsize::new(0);
+        std::panic::set_hook(Box::new(|_| {
+            PRINTED.fetch_add(1, Ordering::SeqCst);
+        }));
+        let both_inside = Arc::new(Barrier::new(2));
+        let other = {
+            let both_inside = Arc::clone(&both_inside);
+            std::thread::spawn(move || {
+                both_inside.wait();
+                panic!("a bug elsewhere, while an index is being read");
+            })
+        };
+        let contained = contain(Path::new("idx"), || {
+            both_inside.wait();
+            // The other thread's panic happens while this one is inside.
+            while !other.is_finished() {
+                std::thread::yield_now();
+            }
+            panic!("a decoder gave up");
+        });
+        assert!(other.join().is_err());
+        let damaged = contained.expect_err("the panic is contained");
+        assert_eq!(damaged.detail, "a decoder gave up");
+        assert_eq!(
+            PRINTED.load(Ordering::SeqCst),
+            1,
+            "only the other thread's panic is printed"
+        );
+        // Nested: the inner one ends, the outer stays quiet.
+        let nested = contain(Path::new("idx"), || {
+            let inner = contain(Path::new("idx"), || panic!("inner"));
+            assert!(inner.is_err());
+            panic!("outer");
+        });
+        assert_eq!(nested.expect_err("contained").detail, "outer");
+        assert_eq!(PRINTED.load(Ordering::SeqCst), 1);
+        let _ = std::panic::take_hook();
+    }
 }
