@@ -28,7 +28,7 @@
 
     const K1 = 1.2;
     const B = 0.75;
-    const VERSION = 1;
+    const VERSION = 2;
     const PREFIX_WORDS = 20;
     const ID_BOOST = 20;
     const WEEK_BOOST = 1.5;
@@ -211,7 +211,7 @@
 
     /**
      * A search engine over the files `load(name)` resolves to (`manifest`,
-     * `t-N`, `v-L`, `d-N`, `facets`).
+     * `t-N`, `v-L`, `d-N`, `f-k-N`, `f-w-W`).
      */
     async function createEngine(load) {
         const manifest = await load('manifest');
@@ -397,21 +397,33 @@
             return found.slice(0, PREFIX_WORDS).map((f) => f[1]);
         }
 
-        let facets = null;
-        async function facet(kind, name) {
-            facets = facets || (await file('facets'));
-            const docs = decodeDeltas(facets[kind][name] || '');
+        // The filters' files: the documents of one kind (`f-k-N`, by its
+        // place in the manifest) or one week (`f-w-W`), each with its weight
+        // class, so a document found by a filter alone is ranked too.
+        async function facet(name) {
+            const numbers = decodeVlq(await file(`f-${name}`));
+            const docs = [];
+            let doc = 0;
+            for (let i = 0; i < numbers.length; i += 2) {
+                doc += numbers[i];
+                classOf.set(doc, numbers[i + 1]);
+                docs.push(doc);
+            }
             return docs;
         }
-        async function classesFromFacets() {
-            facets = facets || (await file('facets'));
-            const exercise = new Set(decodeDeltas(facets.kinds.exercise || ''));
-            for (const [unit, list] of Object.entries(facets.units)) {
-                for (const doc of decodeDeltas(list)) {
-                    const cls = unit === 'code' ? 3 : unit === 'item' ? 2 : exercise.has(doc) ? 0 : 1;
-                    classOf.set(doc, cls);
-                }
+        function ofKind(kind) {
+            const i = manifest.kinds.indexOf(kind);
+            return i < 0 ? Promise.resolve([]) : facet(`k-${i}`);
+        }
+        function inWeek(week) {
+            return manifest.weeks.includes(week) ? facet(`w-${week}`) : Promise.resolve([]);
+        }
+        async function inWeeks([first, last]) {
+            const docs = new Set();
+            for (const week of manifest.weeks) {
+                if (week >= first && week <= last) for (const doc of await inWeek(week)) docs.add(doc);
             }
+            return docs;
         }
 
         /** The scored documents of one pass (searcher.rs's `build_query`). */
@@ -466,14 +478,12 @@
                 if (q) should.push(q);
             }
             const hasText = should.length > 0;
-            let needClasses = false;
             for (const week of weeks) {
-                const inWeek = await facet('weeks', String(week));
-                needClasses = true;
-                should.push(new Map(inWeek.map((doc) => [doc, WEEK_BOOST])));
+                const docs = await inWeek(week);
+                should.push(new Map(docs.map((doc) => [doc, WEEK_BOOST])));
                 if (!hasText) {
-                    const weekKind = new Set(await facet('kinds', 'week'));
-                    should.push(new Map(inWeek.filter((d) => weekKind.has(d)).map((d) => [d, THE_WEEK_BOOST])));
+                    const weekKind = new Set(await ofKind('week'));
+                    should.push(new Map(docs.filter((d) => weekKind.has(d)).map((d) => [d, THE_WEEK_BOOST])));
                 }
             }
             const hasPositive = should.length > 0;
@@ -497,23 +507,25 @@
             if (hasPositive) {
                 scores = anyOf(should);
             } else if (hasFilter || parsed.exclude.length) {
+                // Every document a filter lets through (every kind's, which
+                // is every document, for exclusions alone).
                 scores = new Map();
-                for (let doc = 0; doc < n; doc += 1) scores.set(doc, 1);
-                needClasses = true;
+                const all = filters.kind
+                    ? await ofKind(filters.kind)
+                    : filters.weeks
+                      ? await inWeeks(filters.weeks)
+                      : (await Promise.all(manifest.kinds.map(ofKind))).flat();
+                for (const doc of all) scores.set(doc, 1);
             } else {
                 return null;
             }
-            if (needClasses) await classesFromFacets();
             if (filters.kind) {
-                const ofKind = new Set(await facet('kinds', filters.kind));
-                for (const doc of [...scores.keys()]) if (!ofKind.has(doc)) scores.delete(doc);
+                const kept = new Set(await ofKind(filters.kind));
+                for (const doc of [...scores.keys()]) if (!kept.has(doc)) scores.delete(doc);
             }
             if (filters.weeks) {
-                const inRange = new Set();
-                for (let w = filters.weeks[0]; w <= filters.weeks[1]; w += 1) {
-                    for (const doc of await facet('weeks', String(w))) inRange.add(doc);
-                }
-                for (const doc of [...scores.keys()]) if (!inRange.has(doc)) scores.delete(doc);
+                const kept = await inWeeks(filters.weeks);
+                for (const doc of [...scores.keys()]) if (!kept.has(doc)) scores.delete(doc);
             }
             for (const clause of parsed.exclude) {
                 const q = await phraseQuery(await stems(clause.phrase ?? clause.word), 1);

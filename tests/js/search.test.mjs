@@ -138,14 +138,13 @@ function buildIndex(docs) {
   }
   const byLength = {};
   for (const [word, df] of words) (byLength[Buffer.byteLength(word)] ||= []).push([word, df]);
-  const facet = (key) => {
-    const out = {};
-    docs.forEach((d, doc) => {
-      for (const value of [].concat(key(d))) (out[value] ||= []).push(doc);
-    });
-    for (const k of Object.keys(out)) out[k] = deltas(out[k]);
-    return out;
+  // A filter's file: its documents, each as (delta, weight class).
+  const facet = (keep) => {
+    const list = docs.map((d, doc) => [d, doc]).filter(([d]) => keep(d)).map(([, doc]) => doc);
+    return vlq(list.flatMap((doc, k) => [doc - (k ? list[k - 1] : 0), classOf(docs[doc])]));
   };
+  const kinds = [...new Set(docs.map((d) => d.kind))].sort();
+  const weeks = [...new Set(docs.flatMap((d) => d.weeks))].sort((a, b) => a - b);
   const groups = [];
   docs.forEach((d, doc) => {
     if (doc > 0 && docs[doc - 1].page === d.page && (docs[doc - 1].unit === 'code') === (d.unit === 'code')) groups[groups.length - 1] += 1;
@@ -154,16 +153,17 @@ function buildIndex(docs) {
   const average = [0, 1, 2, 3].map((f) => lengths.reduce((sum, l) => sum + l[f], 0) / docs.length);
   const files = {
     manifest: {
-      version: 1, documents: docs.length, fields: ['title', 'heading', 'body', 'code'], boosts: [3, 2, 1, 0.6],
+      version: 2, documents: docs.length, fields: ['title', 'heading', 'body', 'code'], boosts: [3, 2, 1, 0.6],
       rank: { allWordsBonus: 8, fewResults: 3, candidates: 60, pageSpread: 0.3, pageSpreadSections: 4, weights: [120, 100, 90, 40] },
       average, norms: deltas(Array.from({ length: 256 }, (_, k) => k)), groups: vlq(groups), terms: [''],
       vocabulary: Object.keys(byLength).map(Number).sort((a, b) => a - b), docs: deltas([0]),
-      kinds: [...new Set(docs.map((d) => d.kind))].sort(), weeks: [...new Set(docs.flatMap((d) => d.weeks))].sort((a, b) => a - b),
+      kinds, weeks,
     },
     't-0': { w, s, i },
     'd-0': { first: 0, docs: docs.map((d) => [d.url, d.title, d.heading, d.kind, d.id, d.weeks, d.body]) },
-    facets: { kinds: facet((d) => d.kind), units: facet((d) => d.unit), weeks: facet((d) => d.weeks.map(String)) },
   };
+  kinds.forEach((kind, k) => { files[`f-k-${k}`] = facet((d) => d.kind === kind); });
+  for (const week of weeks) files[`f-w-${week}`] = facet((d) => d.weeks.includes(week));
   for (const [length, list] of Object.entries(byLength)) files[`v-${length}`] = list;
   return files;
 }
@@ -236,6 +236,16 @@ test('a query loads only the files it needs', async () => {
   const { urls, loaded } = await engine();
   assert.equal((await urls('the')).length, 3, 'enough results: no typo pass');
   assert.deepEqual(loaded.sort(), ['d-0', 'manifest', 't-0']);
+});
+
+test('a week word or a filter loads its own filter files and no others', async () => {
+  const { urls, loaded } = await engine();
+  assert.equal((await urls('week 2'))[0], 'week-02.html#top');
+  const filterFiles = () => loaded.filter((name) => name.startsWith('f-')).sort();
+  // kinds sorted: code, exercise, task, week; so `week` is f-k-3.
+  assert.deepEqual(filterFiles(), ['f-k-3', 'f-w-2']);
+  assert.deepEqual(await urls('-nothing', { kind: 'code' }), ['api/outbox.html']);
+  assert.deepEqual(filterFiles(), ['f-k-0', 'f-k-3', 'f-w-2']);
 });
 
 test('an index of another version is refused with a reason', async () => {

@@ -20,7 +20,9 @@
 //!   two typos is within two bytes of length).
 //! - `d-N.js` — what a result shows of a run of documents (URL, titles,
 //!   kind, ID, weeks, the start of its text).
-//! - `facets.js` — the documents of each kind, unit and week, for filters.
+//! - `f-k-N.js`, `f-w-W.js` — the documents of the manifest's `N`th kind
+//!   and of week `W`, each with its weight class, for filters and week
+//!   words: a search loads only the ones it filters by.
 //!
 //! Numbers are written as base-64 variable-length quantities (five bits a
 //! character, like source maps), lists of them as one string. Maps are
@@ -39,7 +41,7 @@ use crate::schema::TEXT_TOKENIZER;
 pub const BROWSER_INDEX_DIR: &str = "search";
 
 /// The version of the file layout, checked by the browser engine.
-pub const BROWSER_INDEX_VERSION: u32 = 1;
+pub const BROWSER_INDEX_VERSION: u32 = 2;
 
 /// A term shard is split by its next character above this many bytes.
 const SHARD_BYTES: usize = 12 * 1024;
@@ -200,14 +202,7 @@ fn write(records: &[Record], inv: &Inverted) -> BrowserIndex {
     }
     for (id, docs) in &inv.ids {
         // Each document with its weight class: an ID alone ranks it.
-        let mut list = String::new();
-        let mut previous = 0;
-        for doc in docs {
-            push_vlq(&mut list, doc - previous);
-            push_vlq(&mut list, weight_class(&records[*doc as usize]));
-            previous = *doc;
-        }
-        entries.push(Entry::Id(id, list));
+        entries.push(Entry::Id(id, docs_with_classes(docs, records)));
     }
     let keys = shard_keys(&entries);
     let mut shards: Vec<(Value, Value, Value)> = keys
@@ -273,37 +268,32 @@ fn write(records: &[Record], inv: &Inverted) -> BrowserIndex {
         }
     }
 
-    // Filters: the documents of each kind, unit and week.
+    // Filters: the documents of each kind and of each week, a file each, so
+    // that a search loads only the ones it filters by (all of them together
+    // grow with the book: 290 KB at 4,500 pages).
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    let mut units: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut weeks: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
     for (doc, record) in records.iter().enumerate() {
         kinds
             .entry(record.kind.as_str())
             .or_default()
             .push(doc as u32);
-        units
-            .entry(record.unit.as_str())
-            .or_default()
-            .push(doc as u32);
         for week in &record.weeks {
             weeks.entry(*week).or_default().push(doc as u32);
         }
     }
-    let facet = |map: BTreeMap<String, Vec<u32>>| -> Value {
-        map.into_iter()
-            .map(|(k, docs)| (k, json!(deltas(&docs))))
-            .collect::<serde_json::Map<_, _>>()
-            .into()
-    };
-    files.push(script(
-        "facets",
-        &json!({
-            "kinds": facet(kinds.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
-            "units": facet(units.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
-            "weeks": facet(weeks.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
-        }),
-    ));
+    for (i, docs) in kinds.values().enumerate() {
+        files.push(script(
+            &format!("f-k-{i}"),
+            &json!(docs_with_classes(docs, records)),
+        ));
+    }
+    for (week, docs) in &weeks {
+        files.push(script(
+            &format!("f-w-{week}"),
+            &json!(docs_with_classes(docs, records)),
+        ));
+    }
 
     // Documents of one page (or code file) are consecutive: their runs.
     let mut groups = Vec::new();
@@ -382,6 +372,19 @@ fn weight_class(record: &Record) -> u32 {
         .iter()
         .position(|(_, w)| *w == weight)
         .expect("every weight has a class") as u32
+}
+
+/// Increasing documents, each as its delta and its weight class: what a
+/// document found by its ID or a filter alone needs to be ranked.
+fn docs_with_classes(docs: &[u32], records: &[Record]) -> String {
+    let mut list = String::new();
+    let mut previous = 0;
+    for doc in docs {
+        push_vlq(&mut list, doc - previous);
+        push_vlq(&mut list, weight_class(&records[*doc as usize]));
+        previous = *doc;
+    }
+    list
 }
 
 /// What a record groups with in results: sections by page, code by file;
@@ -672,9 +675,18 @@ mod tests {
         assert_eq!(docs["first"], 0);
         assert_eq!(docs["docs"][1][0], "a.html#two");
         assert_eq!(docs["docs"][3][6], "docs of x");
-        let facets = shard(&index, "facets");
-        assert_eq!(decode(facets["units"]["item"].as_str().unwrap()), [1]);
-        assert_eq!(decode(facets["weeks"]["1"].as_str().unwrap()), [0, 1, 1, 1]);
+        // Kinds, sorted: code, prose; (delta, weight class) pairs.
+        assert_eq!(manifest["kinds"], json!(["code", "prose"]));
+        let code_kind = shard(&index, "f-k-0");
+        assert_eq!(decode(code_kind.as_str().unwrap()), [3, 3]);
+        let week = shard(&index, "f-w-1");
+        assert_eq!(decode(week.as_str().unwrap()), [0, 1, 1, 2, 1, 1, 1, 3]);
+        assert!(
+            !index
+                .files
+                .iter()
+                .any(|(path, _)| path.ends_with("facets.js"))
+        );
     }
 
     #[test]
