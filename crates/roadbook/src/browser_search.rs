@@ -3,18 +3,29 @@
 //! the pages (a build stage run inside mdBook's, before the swap).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
-use roadbook_search::Sources;
+use roadbook_search::{PageRecords, Sources};
 
 use crate::book::{FromStaged, Progress, StagedFiles};
 
+/// The page records the stage read, left for the tantivy index
+/// ([`roadbook_search::IndexBuild::finish_with`]), so the pages are read
+/// once for both indexes.
+pub(crate) type Handover = Arc<Mutex<Option<PageRecords>>>;
+
 /// The stage that writes the browser index of the book staged in a folder:
 /// `sources` but for their book folder, which is the staged one; `shown` is
-/// the book's folder as the progress line names it.
-pub(crate) fn stage(progress: Progress, shown: String, sources: Sources) -> FromStaged {
+/// the book's folder as the progress line names it. The pages' records are
+/// left in `handover`.
+pub(crate) fn stage(
+    progress: Progress,
+    shown: String,
+    sources: Sources,
+    handover: Handover,
+) -> FromStaged {
     FromStaged(Arc::new(move |staged: &Path| {
         progress
             .stage(
@@ -32,18 +43,27 @@ pub(crate) fn stage(progress: Progress, shown: String, sources: Sources) -> From
                 || {
                     let mut sources = sources.clone();
                     sources.book_dir = staged.to_path_buf();
-                    files(&sources)
+                    files(&sources, &handover)
                 },
             )
             .map(|(_, files)| files)
     }))
 }
 
-/// The browser index's files of the book `sources` name.
-fn files(sources: &Sources) -> Result<(usize, StagedFiles)> {
-    let (records, _, _) = roadbook_search::collect_records(sources)
+/// The browser index's files of the book `sources` name; its page records
+/// go to `handover`.
+fn files(sources: &Sources, handover: &Handover) -> Result<(usize, StagedFiles)> {
+    let PageRecords { mut records, pages } = PageRecords::read(sources)
         .context("cannot read the built pages for the browser's search index")?;
+    let page_records = records.len();
+    // The code's warnings are the tantivy index's to print.
+    let (code, _) = roadbook_search::code_records(sources)?;
+    records.extend(code);
     let index = roadbook_search::browser_index(&records);
+    records.truncate(page_records);
+    *handover
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(PageRecords { records, pages });
     Ok((
         index.documents,
         index

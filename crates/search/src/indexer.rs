@@ -65,6 +65,29 @@ pub fn build_index(sources: &Sources, dest: &Path) -> Result<BuildReport> {
     IndexBuild::start(sources, dest).finish()
 }
 
+/// The records of a built book's pages, read once: `roadbook build` makes
+/// the browser's index from them in the staging folder and hands them to
+/// [`IndexBuild::finish_with`], so the pages are not read a second time.
+#[derive(Debug, Clone, Default)]
+pub struct PageRecords {
+    /// The records, in the index's order.
+    pub records: Vec<Record>,
+    /// How many pages they come from.
+    pub pages: usize,
+}
+
+impl PageRecords {
+    /// Reads the pages of the book `sources` name.
+    ///
+    /// # Errors
+    ///
+    /// When the book cannot be read.
+    pub fn read(sources: &Sources) -> Result<PageRecords> {
+        let (records, pages) = book_records(sources)?;
+        Ok(PageRecords { records, pages })
+    }
+}
+
 /// An index build started before the book is built: the reference code,
 /// which does not depend on the book, is read and indexed on another thread
 /// while mdBook runs; [`IndexBuild::finish`] then adds the built pages and
@@ -126,7 +149,18 @@ impl IndexBuild {
     ///
     /// When the book cannot be read or the index cannot be written; the old
     /// index is then left as it was.
-    pub fn finish(mut self) -> Result<BuildReport> {
+    pub fn finish(self) -> Result<BuildReport> {
+        self.finish_with(None)
+    }
+
+    /// [`IndexBuild::finish`] with the book's page records when they were
+    /// read already (from the same book: its staging folder before the
+    /// swap).
+    ///
+    /// # Errors
+    ///
+    /// As [`IndexBuild::finish`].
+    pub fn finish_with(mut self, pages: Option<PageRecords>) -> Result<BuildReport> {
         let started = self.join()?;
         let Started {
             tmp,
@@ -136,7 +170,10 @@ impl IndexBuild {
             warnings,
         } = started;
         let written = (|| {
-            let (records, pages) = book_records(&self.sources)?;
+            let PageRecords { records, pages } = match pages {
+                Some(read) => read,
+                None => PageRecords::read(&self.sources)?,
+            };
             for (order, record) in records.iter().enumerate() {
                 writer.add_document(document(&fields, record, order as u64)?)?;
             }
@@ -394,7 +431,11 @@ fn page_records(
 
 /// The records of the public items of the reference code, and warnings for
 /// files that do not parse.
-fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
+///
+/// # Errors
+///
+/// When a source file cannot be read.
+pub fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
     let mut records = Vec::new();
     let mut warnings = Vec::new();
     for dir in &sources.code_dirs {

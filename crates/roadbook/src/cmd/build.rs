@@ -104,6 +104,9 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         Some(dest) => config.root.join(dest),
         None => config.build_dir.clone(),
     };
+    // The browser index reads the staged pages; the tantivy index takes its
+    // records from there instead of reading the pages again.
+    let page_records = crate::browser_search::Handover::default();
     let mut options = BuildOptions {
         dest: dest.clone(),
         emit_sources: request
@@ -137,6 +140,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             progress,
             display_path(&config.root, &dest),
             super::search::sources(config, &dest),
+            std::sync::Arc::clone(&page_records),
         )],
     };
     if crate::plan_page::applies(&project.parsed.roadmap) {
@@ -169,7 +173,13 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
                 display_path(&config.root, &index_dir)
             )
         },
-        || super::search::finish_index(config, index),
+        || {
+            let pages = page_records
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            super::search::finish_index(config, index, pages)
+        },
     )?;
     // Both are in place: mark them as one build (the index first, so that
     // a build killed before this point leaves them disagreeing).
