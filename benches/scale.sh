@@ -55,18 +55,20 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# measure ENV... -- COMMAND...: runs it once; prints "seconds peak-KiB" and
+# measure ENV... -- COMMAND...: runs it once; prints "seconds peak-KiB
+# cpu-seconds" (user + system: on a loaded machine the CPU time moves
+# less than the wall time) and
 # keeps its stderr in $WORK/stderr.
 measure() {
     local envs=()
     while [[ $1 != -- ]]; do envs+=("$1"); shift; done
     shift
-    if ! env "${envs[@]}" /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr"; then
+    if ! env "${envs[@]}" /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr"; then
         echo "error: benchmark command failed: $*" >&2
         cat "$WORK/stderr" >&2
         exit 1
     fi
-    cat "$WORK/time"
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$WORK/time"
 }
 
 # The seconds of roadbook's stage $1 in $WORK/stderr ("(287 ms)" or "(1.24 s)").
@@ -83,17 +85,19 @@ make_shipped() {
 }
 
 # A synthetic book of $2 weeks: the shipped book.toml, theme and diagrams,
-# no written pages, missing exercise pages lowered to warnings.
+# no written pages, missing exercise pages lowered to warnings, and no
+# interview library or assessment (they link the shipped exercise pages).
 make_synthetic() {
     mkdir -p "$1/src"
     cp -r "$ROOT/theme" "$ROOT/diagrams" "$1/"
-    sed 's/^missing-exercise-page *=.*/missing-exercise-page = "warning"/' "$ROOT/book.toml" >"$1/book.toml"
+    sed -e 's/^missing-exercise-page *=.*/missing-exercise-page = "warning"/' \
+        -e '/^interview *=/d' -e '/^assessment *=/d' "$ROOT/book.toml" >"$1/book.toml"
     printf '# Summary\n' >"$1/src/SUMMARY.md"
     python3 "$ROOT/benches/synthetic-roadmap.py" --weeks "$2" -o "$1/roadmap.md"
 }
 
-printf '| book | pages | roadbook build | peak | stages: parse / render / mdBook / index | original page stage | peak | plain mdbook build | peak | roadbook ÷ mdbook |\n' >"$WORK/table"
-printf '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|\n' >>"$WORK/table"
+printf '| book | pages | roadbook build | cpu | peak | stages: parse / render / mdBook / index | original page stage | peak | plain mdbook build | cpu | peak | roadbook ÷ mdbook (wall, cpu) |\n' >"$WORK/table"
+printf '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n' >>"$WORK/table"
 : >"$WORK/weight"
 declare -A SECONDS_OF=()
 
@@ -107,40 +111,42 @@ bench() {
     local pages runs=$RUNS slow=$RUNS
     pages=$(find "$sources/src" -name '*.md' ! -name SUMMARY.md | wc -l)
     ((pages > 2000)) && slow=$SLOW_RUNS
-    local rb_s=() rb_m=() og_s=() og_m=() md_s=() md_m=() st_p=() st_r=() st_b=() st_i=() s m i
+    local rb_s=() rb_m=() rb_c=() og_s=() og_m=() md_s=() md_m=() md_c=() st_p=() st_r=() st_b=() st_i=() s m c i
     measure -- "$ROADBOOK" --root "$dir" build --no-api-docs >/dev/null # warm-up, not counted
     for ((i = 0; i < runs; i++)); do
-        read -r s m < <(measure -- "$ROADBOOK" --root "$dir" build --no-api-docs)
-        rb_s+=("$s") rb_m+=("$m")
+        read -r s m c < <(measure -- "$ROADBOOK" --root "$dir" build --no-api-docs)
+        rb_s+=("$s") rb_m+=("$m") rb_c+=("$c")
         st_p+=("$(stage_s Parsed)") st_r+=("$(stage_s Rendered)") st_b+=("$(stage_s Built)") st_i+=("$(stage_s Indexed)")
         if ((i < slow)); then
-            read -r s m < <(measure MDBOOK_HTML_FULL_CHAPTER_DATA=1 -- "$ROADBOOK" --root "$dir" build --no-api-docs)
+            read -r s m c < <(measure MDBOOK_HTML_FULL_CHAPTER_DATA=1 -- "$ROADBOOK" --root "$dir" build --no-api-docs)
             og_s+=("$s") og_m+=("$m")
             if [[ -n $MDBOOK ]]; then
-                read -r s m < <(measure -- "$MDBOOK" build "$sources")
-                md_s+=("$s") md_m+=("$m")
+                read -r s m c < <(measure -- "$MDBOOK" build "$sources")
+                md_s+=("$s") md_m+=("$m") md_c+=("$c")
             fi
         fi
     done
     local med
     # The median, or "nan" when a command was not run.
     med() { if (($# == 0)); then echo nan; else printf '%s\n' "$@" | median; fi; }
-    local rb og md
+    local rb og md rbc mdc
     rb=$(med "${rb_s[@]}") og=$(med "${og_s[@]}") md=$(med "${md_s[@]}")
+    rbc=$(med "${rb_c[@]}") mdc=$(med "${md_c[@]}")
     SECONDS_OF[$name]=$rb
     awk -v n="$name" -v p="$pages" -v rb="$rb" -v rbm="$(med "${rb_m[@]}")" \
         -v sp="$(med "${st_p[@]}")" -v sr="$(med "${st_r[@]}")" -v sb="$(med "${st_b[@]}")" -v si="$(med "${st_i[@]}")" \
         -v og="$og" -v ogm="$(med "${og_m[@]}")" -v md="$md" -v mdm="$(med "${md_m[@]}")" -v runs="$runs" -v slow="$slow" \
+        -v rbc="$rbc" -v mdc="$mdc" \
         'function sec(x, note) { return (x == "nan") ? "not run" : sprintf("%.2f s%s", x, note) }
          function mib(x) { return (x == "nan") ? "" : sprintf("%.0f MiB", x / 1024) }
          BEGIN { note = (slow < runs ? " (" slow " run)" : "")
-            printf "| %s | %d | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %s | %s | %s | %s | %s |\n",
-            n, p, rb, rbm / 1024, sp, sr, sb, si, sec(og, note), mib(ogm), sec(md, note), mib(mdm),
-            (md == "nan") ? "" : sprintf("%.2f×", rb / md) }' >>"$WORK/table"
+            printf "| %s | %d | %.2f s | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %s | %s | %s | %s | %s | %s |\n",
+            n, p, rb, rbc, rbm / 1024, sp, sr, sb, si, sec(og, note), mib(ogm), sec(md, note), sec(mdc, ""), mib(mdm),
+            (md == "nan") ? "" : sprintf("%.2f×, %.2f×", rb / md, rbc / mdc) }' >>"$WORK/table"
     {
-        echo "$name: roadbook (s): ${rb_s[*]}; peak KiB: ${rb_m[*]}"
+        echo "$name: roadbook (s): ${rb_s[*]}; cpu (s): ${rb_c[*]}; peak KiB: ${rb_m[*]}"
         echo "$name: original page stage (s): ${og_s[*]}; peak KiB: ${og_m[*]}"
-        echo "$name: plain mdbook (s): ${md_s[*]}; peak KiB: ${md_m[*]}"
+        echo "$name: plain mdbook (s): ${md_s[*]}; cpu (s): ${md_c[*]}; peak KiB: ${md_m[*]}"
     } >>"$WORK/details"
     if [[ -d $ROOT/tests/browser/node_modules/playwright-core ]]; then
         node "$ROOT/benches/page-weight.mjs" --book "$dir/book" --site-url /roadbook/ |
