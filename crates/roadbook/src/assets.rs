@@ -1,8 +1,8 @@
 //! The files compiled into the binary, so that an installed `roadbook`
 //! needs nothing from its source tree: the theme assets a book loads, and
 //! the starter book `roadbook init` writes. (The page templates are in
-//! `pages.rs`.) A book's own copy of a file always wins; roadbook writes its
-//! built-in one only where the book has none.
+//! `pages/templates.rs`.) A book's own copy of a file always wins; roadbook
+//! writes its built-in one only where the book has none.
 
 use std::path::{Path, PathBuf};
 
