@@ -163,7 +163,7 @@
 
     /**
      * Week numbers the query names (`week 7`, `week-7`, `w07`) and the
-     * positions of the clauses naming them (searcher.rs's `week_hints`).
+     * positions of the clauses naming them (searcher/ranking.rs's `week_hints`).
      */
     function weekHints(parsed) {
         const words = parsed.include.map((c) => (c.word !== undefined && !c.prefix ? c.word.toLowerCase() : null));
@@ -426,7 +426,7 @@
             return docs;
         }
 
-        /** The scored documents of one pass (searcher.rs's `build_query`). */
+        /** The scored documents of one pass (searcher/ranking.rs's `build_query`). */
         async function scored(parsed, raw, filters, fuzzyAll) {
             const should = [];
             const plainStems = [];
@@ -539,7 +539,7 @@
             return out;
         }
 
-        /** One result per page (searcher.rs's `group`). */
+        /** One result per page (searcher/ranking.rs's `group`). */
         function group(hits, groupCode) {
             const groups = [];
             const index = new Map();

@@ -1,5 +1,5 @@
 // Unit tests of theme/search.js, the book's in-browser search. The query
-// language and week words mirror crates/search (query.rs, searcher.rs), so
+// language and week words mirror crates/search (query.rs, searcher/ranking.rs), so
 // the cases below are theirs; the engine runs over a small index built
 // here the way crates/search/src/browser_index.rs lays one out (without
 // stemming). The engine over the real book's index is compared with

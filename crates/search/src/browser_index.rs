@@ -8,7 +8,7 @@
 //!
 //! - `manifest.js` — the collection statistics BM25 needs (document count,
 //!   average field lengths, tantivy's field-norm table), the ranking
-//!   constants of `searcher.rs`, the page of each document (as run lengths),
+//!   constants of `searcher/ranking.rs`, the page of each document (as run lengths),
 //!   and the maps from term prefixes and document numbers to shards.
 //! - `t-N.js` — a term shard: the words that start with its prefix (each
 //!   with its stem and document frequency), the postings of the stems that
