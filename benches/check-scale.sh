@@ -10,7 +10,10 @@
 #   RUNS=5 SIZES="1000 4000" benches/check-scale.sh
 #
 # ROADBOOK=path/to/roadbook overrides the binary (default
-# target/release/roadbook). Prints a Markdown table for BENCHMARKS.md.
+# target/release/roadbook). CALLGRIND=1 adds the instructions each size
+# executes, counted by valgrind's callgrind (one run each, ~50x slower): the
+# same count whatever else the machine is doing. Prints a Markdown table for
+# BENCHMARKS.md.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,9 +46,16 @@ check_ms() {
   echo "$wall $cpu"
 }
 
-echo "| weeks | roadmap size | \`check\` wall (median of $runs) | CPU (median) |"
-echo "|------:|-------------:|---------------:|------:|"
+# The instructions `roadbook check` executes in the book $1 (callgrind).
+instructions() {
+  (cd "$1" && valgrind --tool=callgrind --callgrind-out-file=/dev/null "$roadbook" check --quiet >/dev/null 2>"$work/callgrind" || true)
+  sed -nE 's/.*Collected : ([0-9]+).*/\1/p' "$work/callgrind"
+}
+
+echo "| weeks | roadmap size | \`check\` wall (median of $runs) | CPU (median) |${CALLGRIND:+ instructions |}"
+echo "|------:|-------------:|---------------:|------:|${CALLGRIND:+------:|}"
 first=""
+first_ins=""
 for weeks in $sizes; do
   book="$work/w$weeks"
   mkdir -p "$book/src"
@@ -58,10 +68,19 @@ for weeks in $sizes; do
   [ "$status" -le 1 ] || { echo "roadbook check could not run on $book (exit $status)" >&2; exit 2; }
   read -r wall cpu < <(check_ms "$book")
   size=$(du -k "$book/roadmap.md" | cut -f1)
-  echo "| $weeks | ${size} KiB | ${wall} ms | ${cpu} ms |"
+  ins=""
+  if [ -n "${CALLGRIND:-}" ]; then
+    ins=$(instructions "$book")
+    [ -n "$first_ins" ] || first_ins=$ins
+    last_ins=$ins
+  fi
+  echo "| $weeks | ${size} KiB | ${wall} ms | ${cpu} ms |${CALLGRIND:+ $ins |}"
   if [ -z "$first" ]; then first="$wall $cpu"; fi
   last="$wall $cpu"
 done
+if [ -n "${CALLGRIND:-}" ]; then
+  python3 -c "import sys; print(f'instructions last/first: {int(sys.argv[2]) / int(sys.argv[1]):.2f}x')" "$first_ins" "$last_ins"
+fi
 python3 -c "
 import sys
 w0, c0, w1, c1 = map(int, sys.argv[1:])
