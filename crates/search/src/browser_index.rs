@@ -28,7 +28,7 @@
 //! character, like source maps), lists of them as one string. Maps are
 //! sorted, so the bytes depend only on the records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 use tantivy::fieldnorm::FieldNormReader;
@@ -67,19 +67,18 @@ pub struct BrowserIndex {
     pub documents: usize,
 }
 
-/// One stem's occurrences in one field of one document.
-#[derive(Debug, Default, Clone)]
-struct Occurrence {
-    positions: Vec<u32>,
-}
+/// One stem's occurrences in one field: (document, positions), documents
+/// increasing (the records are read in order).
+type FieldPostings = Vec<(u32, Vec<u32>)>;
 
-/// What the tokenising pass learns about the records.
+/// What the tokenising pass learns about the records. The two big maps are
+/// hash maps, sorted once when the files are written.
 #[derive(Default)]
 struct Inverted {
-    /// stem → field → document → occurrences.
-    postings: BTreeMap<String, [BTreeMap<u32, Occurrence>; 4]>,
+    /// stem → field → its occurrences.
+    postings: HashMap<String, [FieldPostings; 4]>,
     /// Unstemmed word → (stem, documents containing it).
-    words: BTreeMap<String, (String, u32)>,
+    words: HashMap<String, (String, u32)>,
     /// Tokens per document per field.
     lengths: Vec<[u32; 4]>,
     /// ID → documents.
@@ -118,26 +117,29 @@ pub fn browser_index(records: &[Record]) -> BrowserIndex {
                     let position = offset + token.position as u32;
                     end = end.max(position + 1);
                     lengths[field] += 1;
-                    inv.postings.entry(token.text.clone()).or_default()[field]
-                        .entry(doc)
-                        .or_default()
-                        .positions
-                        .push(position);
+                    let fields = match inv.postings.get_mut(token.text.as_str()) {
+                        Some(fields) => fields,
+                        None => inv.postings.entry(token.text.clone()).or_default(),
+                    };
+                    match fields[field].last_mut() {
+                        Some((last, positions)) if *last == doc => positions.push(position),
+                        _ => fields[field].push((doc, vec![position])),
+                    }
                 }
                 // tantivy leaves a gap of one position between values.
                 offset = end + 1;
             }
         }
         inv.lengths.push(lengths);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = Vec::new();
         for text in [&record.title, &record.heading, &record.body]
             .into_iter()
             .chain(&record.code)
         {
-            for word in tokens(&mut plain, text) {
-                seen.insert(word);
-            }
+            seen.extend(tokens(&mut plain, text));
         }
+        seen.sort_unstable();
+        seen.dedup();
         for word in seen {
             let entry = inv.words.entry(word).or_insert_with_key(|w| {
                 let stem = tokens(&mut stemmer, w)
@@ -188,11 +190,15 @@ impl Entry<'_> {
 
 fn write(records: &[Record], inv: &Inverted) -> BrowserIndex {
     let n = records.len() as u32;
+    let mut words: Vec<(&String, &(String, u32))> = inv.words.iter().collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut stems: Vec<(&String, &[FieldPostings; 4])> = inv.postings.iter().collect();
+    stems.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<Entry<'_>> = Vec::new();
-    for (word, info) in &inv.words {
+    for (word, info) in &words {
         entries.push(Entry::Word(word, info));
     }
-    for (stem, fields) in &inv.postings {
+    for (stem, fields) in &stems {
         let lists: Vec<String> = fields
             .iter()
             .enumerate()
@@ -233,7 +239,7 @@ fn write(records: &[Record], inv: &Inverted) -> BrowserIndex {
 
     // Typo tolerance: words by byte length.
     let mut by_length: BTreeMap<usize, Vec<(&str, u32)>> = BTreeMap::new();
-    for (word, (_, df)) in &inv.words {
+    for (word, (_, df)) in &words {
         by_length.entry(word.len()).or_default().push((word, *df));
     }
     for (length, words) in &by_length {
@@ -400,23 +406,23 @@ fn unit_group(record: &Record) -> Unit {
 /// delta), field norm id × 4 + weight class, term frequency, positions (as
 /// deltas).
 fn postings(
-    docs: &BTreeMap<u32, Occurrence>,
+    docs: &FieldPostings,
     field: usize,
     lengths: &[[u32; 4]],
     records: &[Record],
 ) -> String {
     let mut out = String::new();
     let mut previous = 0;
-    for (doc, occurrence) in docs {
+    for (doc, positions) in docs {
         push_vlq(&mut out, doc - previous);
         previous = *doc;
         let norm = u32::from(FieldNormReader::fieldnorm_to_id(
             lengths[*doc as usize][field],
         ));
         push_vlq(&mut out, norm * 4 + weight_class(&records[*doc as usize]));
-        push_vlq(&mut out, occurrence.positions.len() as u32);
+        push_vlq(&mut out, positions.len() as u32);
         let mut last = 0;
-        for position in &occurrence.positions {
+        for position in positions {
             push_vlq(&mut out, position - last);
             last = *position;
         }
