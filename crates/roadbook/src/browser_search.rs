@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
-use roadbook_search::{PageRecords, Sources};
+use roadbook_search::{CodeRecords, PageRecords, Sources};
 
 use crate::book::{FromStaged, Progress, StagedFiles};
 
@@ -18,12 +18,14 @@ pub(crate) type Handover = Arc<Mutex<Option<PageRecords>>>;
 
 /// The stage that writes the browser index of the book staged in a folder:
 /// `sources` but for their book folder, which is the staged one; `shown` is
-/// the book's folder as the progress line names it. The pages' records are
-/// left in `handover`.
+/// the book's folder as the progress line names it. The reference code's
+/// records come from the tantivy index's thread (`code`); the pages'
+/// records are left in `handover`.
 pub(crate) fn stage(
     progress: Progress,
     shown: String,
     sources: Sources,
+    code: CodeRecords,
     handover: Handover,
 ) -> FromStaged {
     FromStaged(Arc::new(move |staged: &Path| {
@@ -43,7 +45,7 @@ pub(crate) fn stage(
                 || {
                     let mut sources = sources.clone();
                     sources.book_dir = staged.to_path_buf();
-                    files(&sources, &handover)
+                    files(&sources, &code, &handover)
                 },
             )
             .map(|(_, files)| files)
@@ -52,13 +54,15 @@ pub(crate) fn stage(
 
 /// The browser index's files of the book `sources` name; its page records
 /// go to `handover`.
-fn files(sources: &Sources, handover: &Handover) -> Result<(usize, StagedFiles)> {
+fn files(
+    sources: &Sources,
+    code: &CodeRecords,
+    handover: &Handover,
+) -> Result<(usize, StagedFiles)> {
     let PageRecords { mut records, pages } = PageRecords::read(sources)
         .context("cannot read the built pages for the browser's search index")?;
     let page_records = records.len();
-    // The code's warnings are the tantivy index's to print.
-    let (code, _) = roadbook_search::code_records(sources)?;
-    records.extend(code);
+    records.extend(code.wait().iter().cloned());
     let index = roadbook_search::browser_index(&records);
     records.truncate(page_records);
     *handover

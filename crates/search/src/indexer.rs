@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -98,6 +99,36 @@ pub struct IndexBuild {
     sources: Sources,
     dest: PathBuf,
     code: Option<std::thread::JoinHandle<Result<Started>>>,
+    code_records: CodeRecords,
+}
+
+/// The reference code's records as the index's thread read them, for the
+/// browser's index to share: the code is parsed once for both.
+#[derive(Debug, Clone, Default)]
+pub struct CodeRecords(Arc<OnceLock<Arc<Vec<Record>>>>);
+
+impl CodeRecords {
+    /// Waits for the records (empty when reading them failed: that error
+    /// is [`IndexBuild::finish`]'s to report).
+    #[must_use]
+    pub fn wait(&self) -> Arc<Vec<Record>> {
+        Arc::clone(self.0.wait())
+    }
+
+    fn publish(&self, records: Arc<Vec<Record>>) {
+        // Only the first value counts: the guard's empty one comes second.
+        let _ = self.0.set(records);
+    }
+}
+
+/// Publishes an empty list if the thread ends before the records are read,
+/// so that nobody waits for a thread that is gone.
+struct PublishOnDrop(CodeRecords);
+
+impl Drop for PublishOnDrop {
+    fn drop(&mut self) {
+        self.0.publish(Arc::default());
+    }
 }
 
 /// What the code thread leaves for `finish`.
@@ -118,11 +149,16 @@ impl IndexBuild {
     #[must_use]
     pub fn start(sources: &Sources, dest: &Path) -> IndexBuild {
         let (for_code, dest_owned) = (sources.clone(), dest.to_path_buf());
+        let code_records_out = CodeRecords::default();
+        let published = PublishOnDrop(code_records_out.clone());
         let code = std::thread::spawn(move || {
             let sources = for_code;
+            let (code, warnings) = code_records(&sources)?;
+            let code = Arc::new(code);
+            published.0.publish(Arc::clone(&code));
+            drop(published);
             let tmp = roadbook_staging::Staging::next_to(&dest_owned)?;
             let (writer, fields) = create_index(tmp.path(), &dest_owned)?;
-            let (code, warnings) = code_records(&sources)?;
             for (order, record) in code.iter().enumerate() {
                 writer.add_document(document(&fields, record, CODE_ORDER + order as u64)?)?;
             }
@@ -139,7 +175,15 @@ impl IndexBuild {
             sources: sources.clone(),
             dest: dest.to_path_buf(),
             code: Some(code),
+            code_records: code_records_out,
         }
+    }
+
+    /// The reference code's records, once this build's thread has read
+    /// them.
+    #[must_use]
+    pub fn code_records(&self) -> CodeRecords {
+        self.code_records.clone()
     }
 
     /// Adds the pages of the built book, commits, and renames the new index
@@ -431,11 +475,7 @@ fn page_records(
 
 /// The records of the public items of the reference code, and warnings for
 /// files that do not parse.
-///
-/// # Errors
-///
-/// When a source file cannot be read.
-pub fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
+fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
     let mut records = Vec::new();
     let mut warnings = Vec::new();
     for dir in &sources.code_dirs {
@@ -564,5 +604,43 @@ mod tests {
         );
         assert_eq!(module_path(src, Path::new("/c/src/a/mod.rs"), "cp"), "a");
         assert_eq!(module_path(src, Path::new("/c/src/a/b.rs"), "cp"), "a::b");
+    }
+
+    fn sources_with_code(dir: &Path) -> Sources {
+        Sources {
+            root: dir.to_path_buf(),
+            book_dir: dir.join("book"),
+            src_dir: dir.join("src"),
+            roadmap: dir.join("roadmap.md"),
+            code_dirs: vec![dir.join("code/src")],
+            not_pages: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_code_records_are_shared_once_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("code/src")).unwrap();
+        std::fs::write(
+            dir.path().join("code/src/lib.rs"),
+            "/// Adds.\npub fn add() {}\n",
+        )
+        .unwrap();
+        let build = IndexBuild::start(&sources_with_code(dir.path()), &dir.path().join("idx"));
+        let code = build.code_records().wait();
+        assert_eq!(code.len(), 1);
+        assert_eq!(code[0].id, "code::add");
+    }
+
+    #[test]
+    fn a_failed_code_read_does_not_leave_the_browser_index_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("code/src")).unwrap();
+        // Not UTF-8: reading it fails, and the index's thread ends early.
+        std::fs::write(dir.path().join("code/src/lib.rs"), b"\xff\xfe").unwrap();
+        let build = IndexBuild::start(&sources_with_code(dir.path()), &dir.path().join("idx"));
+        assert!(build.code_records().wait().is_empty());
+        let err = build.finish().unwrap_err();
+        assert!(format!("{err:#}").contains("lib.rs"), "{err:#}");
     }
 }

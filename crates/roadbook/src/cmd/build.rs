@@ -104,8 +104,14 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
         Some(dest) => config.root.join(dest),
         None => config.build_dir.clone(),
     };
-    // The browser index reads the staged pages; the tantivy index takes its
-    // records from there instead of reading the pages again.
+    // Folders left by builds that were killed go first.
+    crate::leftovers::remove(&dest);
+    crate::leftovers::remove(&config.search_index_path());
+    // The search index starts on the reference code while mdBook runs.
+    let index = super::search::start_index(config, &dest);
+    // The browser index reads the staged pages and takes the code's records
+    // from the index's thread; the tantivy index takes the pages' records
+    // from the browser index instead of reading the pages again.
     let page_records = crate::browser_search::Handover::default();
     let mut options = BuildOptions {
         dest: dest.clone(),
@@ -140,17 +146,13 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             progress,
             display_path(&config.root, &dest),
             super::search::sources(config, &dest),
+            index.code_records(),
             std::sync::Arc::clone(&page_records),
         )],
     };
     if crate::plan_page::applies(&project.parsed.roadmap) {
         options.files.extend(crate::plan_page::files(config)?);
     }
-    // Folders left by builds that were killed go first.
-    crate::leftovers::remove(&dest);
-    crate::leftovers::remove(&config.search_index_path());
-    // The search index starts on the reference code while mdBook runs.
-    let index = super::search::start_index(config, &dest);
     progress.stage(
         "Built",
         |_| format!("{} with mdBook", display_path(&config.root, &dest)),
