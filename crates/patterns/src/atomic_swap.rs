@@ -37,11 +37,13 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::time::Duration;
 
+// ANCHOR: solution
 /// The hash lock for `secret`: its SHA-256.
 #[must_use]
 pub fn hash_lock(secret: &[u8; 32]) -> Hash {
     Sha256::digest(secret).into()
 }
+// ANCHOR_END: solution
 
 /// Where an HTLC's funds are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +86,7 @@ impl fmt::Display for HtlcError {
 impl std::error::Error for HtlcError {}
 
 // ANCHOR: htlc
+// ANCHOR: solution
 /// A hash time-locked contract on one chain. Times are that chain's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Htlc {
@@ -182,6 +185,7 @@ impl Htlc {
 pub fn swap_is_safe(first: Duration, second: Duration, margin: Duration) -> bool {
     second + margin <= first
 }
+// ANCHOR_END: solution
 // ANCHOR_END: htlc
 
 #[cfg(test)]

@@ -122,6 +122,7 @@ impl fmt::Display for ChainError {
 impl std::error::Error for ChainError {}
 
 // ANCHOR: hash
+// ANCHOR: solution
 /// `SHA-256(seq ‖ prev ‖ len(payload) ‖ payload)`, integers big-endian.
 #[must_use]
 pub fn entry_hash(seq: u64, prev: &[u8; 32], payload: &str) -> [u8; 32] {
@@ -132,6 +133,7 @@ pub fn entry_hash(seq: u64, prev: &[u8; 32], payload: &str) -> [u8; 32] {
     bytes.extend_from_slice(payload.as_bytes());
     sha256(&bytes)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hash
 
 /// The append-only journal.
@@ -175,6 +177,7 @@ impl AuditLog {
 }
 
 // ANCHOR: verify
+// ANCHOR: solution
 /// Checks every hash, link and sequence number, and the anchor if given.
 pub fn verify(entries: &[Entry], anchor: Option<Anchor>) -> Result<(), ChainError> {
     let mut prev = [0u8; 32];
@@ -213,6 +216,7 @@ pub fn verify(entries: &[Entry], anchor: Option<Anchor>) -> Result<(), ChainErro
     }
     Ok(())
 }
+// ANCHOR_END: solution
 // ANCHOR_END: verify
 
 #[cfg(test)]

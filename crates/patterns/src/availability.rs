@@ -47,6 +47,7 @@ use std::time::Duration;
 const SECONDS_PER_YEAR: f64 = 365.0 * 86_400.0;
 
 // ANCHOR: algebra
+// ANCHOR: solution
 /// Availability of a chain: every part must be up.
 #[must_use]
 pub fn serial(parts: &[f64]) -> f64 {
@@ -64,6 +65,7 @@ pub fn parallel(parts: &[f64]) -> f64 {
 pub fn with_failover(primary: f64, standby: f64, failover: f64) -> f64 {
     primary + (1.0 - primary) * standby * failover
 }
+// ANCHOR_END: solution
 // ANCHOR_END: algebra
 
 /// A reliability block diagram: components in series and in parallel.

@@ -115,6 +115,7 @@ impl fmt::Display for TransferError {
 impl std::error::Error for TransferError {}
 
 // ANCHOR: state
+// ANCHOR: solution
 /// Balances and nonces: the state the transfers of a branch produce.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Balances {
@@ -159,6 +160,7 @@ impl Balances {
         *self.beans.entry(account.to_owned()).or_default() += amount;
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: state
 
 /// A block: a header (parent, height, difficulty, Merkle root, nonce, miner)
@@ -182,6 +184,7 @@ pub struct Block {
 }
 
 // ANCHOR: pow
+// ANCHOR: solution
 impl Block {
     /// The header's SHA-256: the block's identity and its proof of work.
     #[must_use]
@@ -237,6 +240,7 @@ pub fn solve(mut block: Block) -> Block {
     }
     block
 }
+// ANCHOR_END: solution
 // ANCHOR_END: pow
 
 /// Why a block was refused.
@@ -424,6 +428,7 @@ impl Chain {
     }
 
     // ANCHOR: add_block
+    // ANCHOR: solution
     /// Validates `block` and stores it; follows its branch if that branch now
     /// has strictly more total work than the current one.
     ///
@@ -496,6 +501,7 @@ impl Chain {
         let (requeued, dropped) = self.revalidate_mempool(offered);
         Added::Reorg { requeued, dropped }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: add_block
 
     /// Rebuilds the mempool as `offered` then the old mempool, keeping the
@@ -539,6 +545,7 @@ impl Chain {
 }
 
 // ANCHOR: catch_up
+// ANCHOR: solution
 /// The probability that an attacker with share `q` of the hash power ever
 /// overtakes the honest chain from `z` blocks behind (Bitcoin whitepaper
 /// §11): the attacker's progress while the honest chain mines `z` blocks is
@@ -567,6 +574,7 @@ pub fn attacker_success(q: f64, z: u32) -> f64 {
 pub fn confirmations_needed(q: f64, risk: f64) -> Option<u32> {
     (0..10_000).find(|&z| attacker_success(q, z) < risk)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: catch_up
 
 #[cfg(test)]

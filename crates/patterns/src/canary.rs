@@ -152,6 +152,7 @@ pub struct CanaryController<C: Clock> {
 }
 
 impl<C: Clock> CanaryController<C> {
+    // ANCHOR: solution
     /// Starts the canary at the plan's first step.
     ///
     /// # Errors
@@ -176,6 +177,7 @@ impl<C: Clock> CanaryController<C> {
             state: State::Running,
         })
     }
+    // ANCHOR_END: solution
 
     /// The canary's share of traffic now, in percent (0 after a rollback).
     #[must_use]
@@ -187,6 +189,7 @@ impl<C: Clock> CanaryController<C> {
     }
 
     // ANCHOR: observe
+    // ANCHOR: solution
     /// Evaluates the canary against its counters `now`.
     pub fn observe(&mut self, total: Counts) -> Decision {
         match self.state {
@@ -222,6 +225,7 @@ impl<C: Clock> CanaryController<C> {
             to: self.weight(),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: observe
 }
 

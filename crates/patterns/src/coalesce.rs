@@ -108,6 +108,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
     }
 
     // ANCHOR: load
+    // ANCHOR: solution
     /// Returns `load()`'s value for `key`, running it only if no load of
     /// `key` is in flight; otherwise waits for that load's value.
     ///
@@ -152,6 +153,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
             _ => Err(LeaderGone),
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: load
 
     /// How many callers are waiting on the load of `key` in flight (0 when
@@ -171,6 +173,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
 }
 
 // ANCHOR: guard
+// ANCHOR: solution
 /// The leader's hold on a flight. Finishing publishes the value; dropping it
 /// unfinished (the loader panicked) marks the flight abandoned. Either way
 /// the followers wake up and the key is free for the next load.
@@ -197,6 +200,7 @@ impl<K: Hash + Eq, V> Drop for Leading<'_, K, V> {
         self.flight.finished.notify_all();
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: guard
 
 #[cfg(test)]
@@ -236,7 +240,9 @@ mod tests {
                     1
                 })
             });
-            while coalescer.in_flight() == 0 {
+            // Until the latte load is in flight (or its thread is gone: a
+            // load that panics must not leave this test spinning).
+            while coalescer.in_flight() == 0 && !latte.is_finished() {
                 thread::yield_now();
             }
             assert_eq!(coalescer.load("mocha", || 2), Ok(2));
@@ -289,7 +295,7 @@ mod tests {
                     panic!("loader crashed");
                 })
             });
-            while coalescer.in_flight() == 0 {
+            while coalescer.in_flight() == 0 && !leader.is_finished() {
                 thread::yield_now();
             }
             let followers: Vec<_> = (0..3)

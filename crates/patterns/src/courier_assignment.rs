@@ -67,6 +67,7 @@ fn total(cost: &[Vec<u64>], courier_of: &[usize]) -> u64 {
 }
 
 // ANCHOR: hungarian
+// ANCHOR: solution
 /// The optimal assignment of `n` orders (rows) to `m >= n` couriers
 /// (columns), by Kuhn-Munkres with potentials.
 ///
@@ -145,9 +146,11 @@ pub fn hungarian(cost: &[Vec<u64>]) -> Assignment {
     let total = total(cost, &courier_of);
     Assignment { courier_of, total }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hungarian
 
 // ANCHOR: greedy
+// ANCHOR: solution
 /// Takes the cheapest remaining (order, courier) pair until every order has
 /// a courier; ties go to the lower order, then the lower courier.
 ///
@@ -177,6 +180,7 @@ pub fn greedy(cost: &[Vec<u64>]) -> Assignment {
     let total = total(cost, &courier_of);
     Assignment { courier_of, total }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: greedy
 
 /// Tries every assignment; the oracle for small instances (n, m ≤ 8).

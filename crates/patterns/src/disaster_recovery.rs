@@ -126,6 +126,7 @@ impl Tier {
     ];
 
     // ANCHOR: objectives
+    // ANCHOR: solution
     /// The worst-case RPO and RTO of this tier in `env`.
     #[must_use]
     pub fn objectives(self, env: &Environment) -> Objectives {
@@ -153,6 +154,7 @@ impl Tier {
             o.rpo <= rpo && o.rto <= rto
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: objectives
 }
 
@@ -170,6 +172,7 @@ pub struct DrillReport {
 }
 
 // ANCHOR: drill
+// ANCHOR: solution
 /// A disaster-recovery drill: writes replicate after a lag, the primary is
 /// failed on purpose, and the clock runs until the standby serves.
 #[derive(Debug)]
@@ -229,6 +232,7 @@ impl<C: Clock> Drill<C> {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: drill
 
 #[cfg(test)]

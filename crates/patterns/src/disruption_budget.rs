@@ -69,6 +69,7 @@ impl DisruptionBudget {
     }
 
     // ANCHOR: arithmetic
+    // ANCHOR: solution
     /// How many pods must stay healthy out of `expected` (the owning
     /// controller's replica count).
     #[must_use]
@@ -86,6 +87,7 @@ impl DisruptionBudget {
     pub fn disruptions_allowed(&self, expected: u32, healthy: u32) -> u32 {
         healthy.saturating_sub(self.desired_healthy(expected))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: arithmetic
 
     /// Drains a node holding `on_node` healthy pods of the workload, evicting

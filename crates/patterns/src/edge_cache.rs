@@ -104,6 +104,7 @@ impl std::error::Error for CacheControlError {}
 impl FromStr for CacheControl {
     type Err = CacheControlError;
 
+    // ANCHOR: solution
     /// Reads the directives, case-insensitively; values are delta-seconds,
     /// optionally quoted. Unknown directives are ignored.
     fn from_str(header: &str) -> Result<Self, Self::Err> {
@@ -146,6 +147,7 @@ impl FromStr for CacheControl {
         control.max_age = s_maxage.or(max_age).unwrap_or_default();
         Ok(control)
     }
+    // ANCHOR_END: solution
 }
 
 /// What the origin answered.
@@ -218,6 +220,7 @@ enum Freshness {
 }
 
 // ANCHOR: freshness
+// ANCHOR: solution
 impl Entry {
     fn freshness(&self, now: Duration) -> Freshness {
         let age = now.saturating_sub(self.stored_at);
@@ -236,6 +239,7 @@ impl Entry {
         age < self.control.max_age + self.control.stale_if_error
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: freshness
 
 /// One CDN node's cache.
@@ -261,6 +265,7 @@ impl<C: Clock> EdgeCache<C> {
     }
 
     // ANCHOR: get
+    // ANCHOR: solution
     /// Serves `path`, from the cache when its policy allows, else from
     /// `origin`.
     ///
@@ -344,9 +349,11 @@ impl<C: Clock> EdgeCache<C> {
             None => self.entries.remove(path),
         };
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: get
 
     // ANCHOR: purge
+    // ANCHOR: solution
     /// Purges the paths the log changed since this node last read it, in
     /// order, and remembers how far it got: a CDN node that was unreachable
     /// during a price change purges it when it comes back. Returns how many
@@ -360,6 +367,7 @@ impl<C: Clock> EdgeCache<C> {
         }
         purged
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: purge
 
     /// How many background refreshes are queued.

@@ -58,6 +58,7 @@ pub trait Merge {
 }
 
 // ANCHOR: counters
+// ANCHOR: solution
 /// A grow-only counter: one slot per replica.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GCounter {
@@ -129,6 +130,7 @@ impl Merge for PnCounter {
         self.down.merge(&other.down);
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: counters
 
 /// A unique tag for one add: the replica and its running count of adds.
@@ -141,6 +143,7 @@ pub struct Dot {
 }
 
 // ANCHOR: or_set
+// ANCHOR: solution
 /// An observed-remove set where a concurrent add beats a remove.
 ///
 /// `context` records, per replica, how many of its adds this state has seen
@@ -241,9 +244,11 @@ impl<T: Ord + Clone> Merge for OrSet<T> {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: or_set
 
 // ANCHOR: lww_map
+// ANCHOR: solution
 /// A map where each key holds the write with the largest timestamp.
 ///
 /// Correct only with unique timestamps (an [`Hlc`](crate::hlc::Hlc) gives
@@ -312,6 +317,7 @@ impl<K: Ord + Clone, V: Clone> Merge for LwwMap<K, V> {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: lww_map
 
 #[cfg(test)]

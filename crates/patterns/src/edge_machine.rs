@@ -140,6 +140,7 @@ impl<C: Clock> Cloud<C> {
 }
 
 // ANCHOR: machine
+// ANCHOR: solution
 /// One coffee machine at the edge.
 #[derive(Debug)]
 pub struct CoffeeMachine<C: Clock> {
@@ -251,6 +252,7 @@ impl<C: Clock> CoffeeMachine<C> {
         self.outbox.pending().count()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: machine
 
 #[cfg(test)]

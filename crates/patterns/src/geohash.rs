@@ -171,6 +171,7 @@ impl Direction {
 }
 
 // ANCHOR: cell
+// ANCHOR: solution
 /// One geohash cell as grid coordinates: column `x` counts from the
 /// antimeridian eastwards, row `y` from the south pole northwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -224,6 +225,7 @@ impl Cell {
             ..self
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: cell
 
     /// The cell a hash names.
@@ -307,6 +309,7 @@ impl Cell {
 }
 
 // ANCHOR: encode
+// ANCHOR: solution
 /// The geohash of `precision` characters of the point (degrees).
 ///
 /// # Errors
@@ -373,6 +376,7 @@ fn interleave(x: u64, y: u64, precision: usize) -> u64 {
     }
     out
 }
+// ANCHOR_END: solution
 // ANCHOR_END: encode
 
 /// The inverse of [`interleave`].

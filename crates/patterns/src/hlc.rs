@@ -107,6 +107,7 @@ impl<C: Clock> Clock for OffsetClock<C> {
 }
 
 // ANCHOR: hlc
+// ANCHOR: solution
 /// One node's hybrid logical clock.
 #[derive(Debug, Clone)]
 pub struct Hlc<C: Clock> {
@@ -189,6 +190,7 @@ impl<C: Clock> Hlc<C> {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hlc
 
 #[cfg(test)]

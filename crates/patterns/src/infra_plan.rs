@@ -214,6 +214,7 @@ fn dependencies(resources: &BTreeMap<String, Resource>) -> BTreeMap<&str, Vec<&s
 }
 
 // ANCHOR: order
+// ANCHOR: solution
 /// A dependency-first order of the graph `node → the nodes it depends on`:
 /// Kahn's algorithm, always taking the smallest ready node, so the order is
 /// the same on every run.
@@ -284,9 +285,11 @@ pub fn topological_order(graph: &BTreeMap<&str, Vec<&str>>) -> Result<Vec<String
         path.push(next);
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: order
 
 // ANCHOR: plan
+// ANCHOR: solution
 /// The plan that brings `state` to `config`.
 ///
 /// # Errors
@@ -343,6 +346,7 @@ fn diff(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> 
         })
         .collect()
 }
+// ANCHOR_END: solution
 // ANCHOR_END: plan
 
 impl State {
@@ -415,6 +419,7 @@ impl Plan {
     }
 
     // ANCHOR: render
+    // ANCHOR: solution
     /// The plan as a reviewer reads it in the pull request.
     #[must_use]
     pub fn render(&self) -> String {
@@ -448,6 +453,7 @@ impl Plan {
         );
         out
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: render
 }
 

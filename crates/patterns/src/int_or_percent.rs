@@ -63,6 +63,7 @@ impl std::error::Error for ParseIntOrPercentError {}
 
 impl IntOrPercent {
     // ANCHOR: scaled
+    // ANCHOR: solution
     /// The number of pods this value means out of `total`, rounded as asked
     /// (Kubernetes' `GetScaledValueFromIntOrPercent`).
     #[must_use]
@@ -79,6 +80,7 @@ impl IntOrPercent {
             }
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: scaled
 
     /// Whether this is `0` or `0%`: a value that allows nothing.
@@ -91,6 +93,7 @@ impl IntOrPercent {
 impl FromStr for IntOrPercent {
     type Err = ParseIntOrPercentError;
 
+    // ANCHOR: solution
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let refuse = || ParseIntOrPercentError {
             input: text.to_owned(),
@@ -106,6 +109,7 @@ impl FromStr for IntOrPercent {
             None => digits(text).map(Self::Int),
         }
     }
+    // ANCHOR_END: solution
 }
 
 impl fmt::Display for IntOrPercent {

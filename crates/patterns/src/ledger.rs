@@ -169,6 +169,7 @@ impl Ledger {
     }
 
     // ANCHOR: post
+    // ANCHOR: solution
     /// Posts a balanced transaction, all legs or none.
     pub fn post(&mut self, postings: &[Posting]) -> Result<TxId, LedgerError> {
         if postings.len() < 2 || postings.iter().any(|p| p.amount == 0) {
@@ -215,9 +216,11 @@ impl Ledger {
         self.journal.push((id, postings.to_vec()));
         Ok(id)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: post
 
     // ANCHOR: transfer
+    // ANCHOR: solution
     /// Moves money once per idempotency key: a retry with the same request
     /// gets the first outcome (success or refusal) back; the same key with
     /// another request is refused.
@@ -248,6 +251,7 @@ impl Ledger {
             .insert(key.to_owned(), (transfer.clone(), outcome.clone()));
         outcome
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: transfer
 
     /// The current balance of `account` (0 if unknown).

@@ -91,6 +91,7 @@ pub enum LockReply {
 }
 
 // ANCHOR: table
+// ANCHOR: solution
 /// The lock's state machine: who holds the lock, replayed from the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LockTable {
@@ -137,9 +138,11 @@ impl LockTable {
             .collect()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: table
 
 // ANCHOR: fencing
+// ANCHOR: solution
 /// Storage that checks fencing tokens: a write with a token lower than one
 /// already seen comes from a holder whose lock has passed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -193,6 +196,7 @@ impl FencedStore {
         self.value.as_deref()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: fencing
 
 /// Why a lock request failed.

@@ -43,6 +43,7 @@ use std::fmt;
 pub type Hash = [u8; 32];
 
 // ANCHOR: hashing
+// ANCHOR: solution
 /// The hash of an entry: `SHA-256(0x00 || entry)` (RFC 9162 §2.1.1).
 #[must_use]
 pub fn leaf_hash(entry: &[u8]) -> Hash {
@@ -86,6 +87,7 @@ fn subtree_root(leaves: &[Hash]) -> Hash {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hashing
 
 /// Why a proof could not be produced.
@@ -195,6 +197,7 @@ impl MerkleTree {
     }
 
     // ANCHOR: prove
+    // ANCHOR: solution
     /// The audit path of leaf `index` in the tree of the first `size` leaves
     /// (RFC 9162 §2.1.3.1), leaf to root.
     ///
@@ -259,10 +262,12 @@ impl MerkleTree {
         }
         Ok(out)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: prove
 }
 
 // ANCHOR: verify
+// ANCHOR: solution
 /// Checks that `leaf` is entry `index` of the tree of `size` leaves whose
 /// root is `root`, with the RFC 9162 §2.1.3.2 algorithm.
 #[must_use]
@@ -353,6 +358,7 @@ pub fn verify_consistency(
     }
     fr == *first_root && sr == *second_root && s == 0
 }
+// ANCHOR_END: solution
 // ANCHOR_END: verify
 
 /// `hash` as lowercase hex, the way logs publish their roots.

@@ -83,6 +83,7 @@ impl fmt::Display for UnreachableAttempts {
 impl std::error::Error for UnreachableAttempts {}
 
 // ANCHOR: route
+// ANCHOR: solution
 impl RoutePolicy {
     /// How many tries can run to their full per-try timeout within the route
     /// timeout (at least the first, which the route timeout may cut short).
@@ -120,9 +121,11 @@ impl RoutePolicy {
 pub fn amplification(attempts: u32, depth: u32) -> u64 {
     u64::from(attempts).pow(depth)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: route
 
 // ANCHOR: budget
+// ANCHOR: solution
 /// Retries allowed: `ratio` of the requests of the last `window`, plus
 /// `min_per_sec` for every second of the window.
 #[derive(Debug)]
@@ -178,6 +181,7 @@ impl<C: Clock> RetryBudget<C> {
         now
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: budget
 
 #[cfg(test)]

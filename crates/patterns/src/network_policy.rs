@@ -189,6 +189,7 @@ impl Cluster {
     }
 
     // ANCHOR: allows
+    // ANCHOR: solution
     /// Whether `from` may open a connection to `to` on `port`: egress allowed
     /// at the source and ingress allowed at the destination.
     #[must_use]
@@ -236,6 +237,7 @@ impl Cluster {
             });
         port_ok && peer_ok
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: allows
 }
 

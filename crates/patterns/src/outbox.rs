@@ -93,6 +93,7 @@ impl std::error::Error for OutboxError {
 }
 
 // ANCHOR: record
+// ANCHOR: solution
 fn encode(tag: u8, seq: u64, payload: &[u8]) -> Vec<u8> {
     let mut record = Vec::with_capacity(HEADER + payload.len() + CHECKSUM);
     record.push(tag);
@@ -117,9 +118,11 @@ fn decode(bytes: &[u8]) -> Option<(u8, u64, &[u8], usize)> {
     (Sha256::digest(body)[..CHECKSUM] == *sum)
         .then(|| (header[0], seq, &body[HEADER..], end + CHECKSUM))
 }
+// ANCHOR_END: solution
 // ANCHOR_END: record
 
 // ANCHOR: outbox
+// ANCHOR: solution
 /// Events waiting to be delivered, backed by an append-only file.
 #[derive(Debug)]
 pub struct Outbox {
@@ -258,6 +261,7 @@ impl Outbox {
             })
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: outbox
 
 #[cfg(test)]

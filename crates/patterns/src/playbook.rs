@@ -66,6 +66,7 @@ pub enum Step<'a> {
 }
 
 // ANCHOR: first_step
+// ANCHOR: solution
 /// The first step for an alert with burn-rate `threshold`, keeping healthy
 /// regions at or below `max_utilisation` (0.8: 80% busy) after a drain.
 #[must_use]
@@ -97,6 +98,7 @@ pub fn first_step<'a>(
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: first_step
 
 #[cfg(test)]

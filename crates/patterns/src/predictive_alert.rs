@@ -39,6 +39,7 @@
 //! ```
 
 // ANCHOR: trend
+// ANCHOR: solution
 /// The least-squares line `value = intercept + slope × time`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinearTrend {
@@ -122,6 +123,7 @@ impl PredictiveAlert {
             .is_some_and(|left| left <= self.horizon)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: trend
 
 #[cfg(test)]

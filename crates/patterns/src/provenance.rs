@@ -84,6 +84,7 @@ impl LotEvent {
     }
 
     // ANCHOR: encode
+    // ANCHOR: solution
     /// The event's canonical bytes, the Merkle leaf's entry: each field
     /// length-prefixed, so that `("ab", "c")` and `("a", "bc")` differ.
     #[must_use]
@@ -95,6 +96,7 @@ impl LotEvent {
         }
         out
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: encode
 }
 
@@ -191,6 +193,7 @@ impl ProvenanceLog {
     }
 
     // ANCHOR: record
+    // ANCHOR: solution
     /// The command side: checks that `event` is its lot's next stage, appends
     /// it and updates the read model. Returns the event's log index.
     ///
@@ -214,6 +217,7 @@ impl ProvenanceLog {
         self.events.push(event);
         Ok(index)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: record
 
     /// The query side: the read model of `lot`.

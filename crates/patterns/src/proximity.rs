@@ -69,6 +69,7 @@ impl Point {
 }
 
 // ANCHOR: haversine
+// ANCHOR: solution
 /// The angle between two points seen from the Earth's centre, in radians,
 /// by the haversine formula.
 #[must_use]
@@ -86,6 +87,7 @@ pub fn central_angle(a: Point, b: Point) -> f64 {
 pub fn haversine_m(a: Point, b: Point) -> f64 {
     central_angle(a, b) * EARTH_RADIUS_M
 }
+// ANCHOR_END: solution
 // ANCHOR_END: haversine
 
 /// One search result.
@@ -148,6 +150,7 @@ impl<T> ProximityIndex<T> {
     }
 
     // ANCHOR: nearest
+    // ANCHOR: solution
     /// The `k` items nearest to `from`, nearest first (ties in insertion
     /// order within a cell). Exact: the same answer as measuring every item.
     #[must_use]
@@ -183,6 +186,7 @@ impl<T> ProximityIndex<T> {
         found.truncate(k);
         found
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: nearest
 
     /// Measures the items of `cell`, unless it was searched already (a
@@ -225,6 +229,7 @@ fn ring_cells(centre: Cell, ring: u64) -> Vec<Cell> {
 }
 
 // ANCHOR: bound
+// ANCHOR: solution
 /// A lower bound, in metres, on the distance from `from` (in `centre`) to any
 /// point outside the block of cells within `ring` steps of `centre`; infinite
 /// when the block is the whole globe. Any path out of the block crosses one of
@@ -256,6 +261,7 @@ fn distance_to_outside(centre: Cell, ring: u64, from: Point) -> f64 {
     // A millimetre of slack for rounding in the distances compared with it.
     bound * EARTH_RADIUS_M - 1e-3
 }
+// ANCHOR_END: solution
 // ANCHOR_END: bound
 
 /// A region that can serve lookups, with where its data centre is.
@@ -268,6 +274,7 @@ pub struct Region<'a> {
 }
 
 // ANCHOR: route
+// ANCHOR: solution
 /// The region nearest to `customer`, which serves the lookup; the next
 /// nearest is the failover. `None` when there are no regions.
 #[must_use]
@@ -279,6 +286,7 @@ pub fn nearest_region<'r, 'a>(
         haversine_m(customer, a.location).total_cmp(&haversine_m(customer, b.location))
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: route
 
 #[cfg(test)]

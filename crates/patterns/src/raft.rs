@@ -345,6 +345,7 @@ impl<C: Clone> Node<C> {
     }
 
     // ANCHOR: election
+    // ANCHOR: solution
     fn start_election(&mut self, now: Duration) -> Outbox<C> {
         self.term += 1;
         self.role = Role::Candidate;
@@ -387,6 +388,7 @@ impl<C: Clone> Node<C> {
         self.match_index[self.id] = self.last_index();
         self.heartbeat_due = now;
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: election
 
     fn append_for(&self, peer: NodeId) -> Message<C> {
@@ -487,6 +489,7 @@ impl<C: Clone> Node<C> {
     }
 
     // ANCHOR: replicate
+    // ANCHOR: solution
     #[allow(clippy::too_many_arguments)]
     fn accept_entries(
         &mut self,
@@ -550,6 +553,7 @@ impl<C: Clone> Node<C> {
             }
         }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: replicate
 }
 

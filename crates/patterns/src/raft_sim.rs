@@ -255,6 +255,7 @@ impl fmt::Display for Violation {
 impl std::error::Error for Violation {}
 
 // ANCHOR: checker
+// ANCHOR: solution
 /// What the checker has seen so far in a run.
 #[derive(Debug, Default)]
 pub struct Checker {
@@ -359,6 +360,7 @@ impl Checker {
         self.committed.iter().map(|(e, _)| e.clone()).collect()
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: checker
 
 /// Something scheduled to happen.

@@ -272,6 +272,7 @@ impl<C: Clock> RegionCache<C> {
     }
 
     // ANCHOR: lease
+    // ANCHOR: solution
     /// Looks `key` up; on a miss hands out a lease, unless a live one is
     /// already out.
     pub fn get(&mut self, key: &str) -> Lookup {
@@ -317,9 +318,11 @@ impl<C: Clock> RegionCache<C> {
         self.entries.put(lease.key, loaded);
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: lease
 
     // ANCHOR: apply
+    // ANCHOR: solution
     /// Applies one log entry. A duplicate (already applied) is ignored and
     /// returns `Ok(false)`; the next one in order is applied: the key is
     /// dropped unless the cached value is at least that new, and its lease is
@@ -366,9 +369,11 @@ impl<C: Clock> RegionCache<C> {
         }
         Ok(applied)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: apply
 
     // ANCHOR: warm
+    // ANCHOR: solution
     /// Preloads `keys` (say, the 200 most ordered items) before the region
     /// takes traffic, through the same leases as any other fill, so a warm-up
     /// racing with a price change cannot store the old price. Returns how
@@ -391,6 +396,7 @@ impl<C: Clock> RegionCache<C> {
         }
         stored
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: warm
 
     /// The last log version applied here.

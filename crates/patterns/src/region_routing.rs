@@ -88,6 +88,7 @@ impl fmt::Display for MatrixError {
 impl std::error::Error for MatrixError {}
 
 impl LatencyMatrix {
+    // ANCHOR: solution
     /// A matrix from region names and one row of round-trip times per entry
     /// point.
     ///
@@ -120,6 +121,7 @@ impl LatencyMatrix {
             rtt_ms,
         })
     }
+    // ANCHOR_END: solution
 
     /// The regions, in column order.
     #[must_use]
@@ -155,6 +157,7 @@ impl LatencyMatrix {
     }
 }
 
+// ANCHOR: solution
 /// The nearest region among the measured ones (`None` means unhealthy);
 /// ties go to the lower index.
 #[must_use]
@@ -166,6 +169,7 @@ pub fn nearest(latencies: &[Option<u32>]) -> Option<usize> {
         .min()
         .map(|(_, i)| i)
 }
+// ANCHOR_END: solution
 
 /// What the router decided on one observation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +199,7 @@ impl Route {
 }
 
 // ANCHOR: hysteresis
+// ANCHOR: solution
 /// Routes one entry point to a region: immediate failover, and a switch to a
 /// faster region only when it is better by `margin` ms for `hold`.
 #[derive(Debug, Clone)]
@@ -265,6 +270,7 @@ impl<C: Clock> HysteresisRouter<C> {
         Route::Switched { from, to: region }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hysteresis
 
 #[cfg(test)]

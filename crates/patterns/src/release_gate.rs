@@ -190,6 +190,7 @@ impl Verdict {
 }
 
 // ANCHOR: evaluate
+// ANCHOR: solution
 impl GatePolicy {
     /// Evaluates `build` with the `waivers` in force at `clock`'s now.
     pub fn evaluate(&self, build: &BuildReport, waivers: &[Waiver], clock: &impl Clock) -> Verdict {
@@ -245,6 +246,7 @@ pub fn is_pinned(image: &str) -> bool {
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: evaluate
 
 #[cfg(test)]

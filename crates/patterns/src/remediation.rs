@@ -79,6 +79,7 @@ impl fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 // ANCHOR: guard
+// ANCHOR: solution
 /// Grants restarts within a sliding-window budget of the fleet.
 #[derive(Debug, Clone)]
 pub struct BlastRadiusGuard<C: Clock> {
@@ -154,6 +155,7 @@ impl<C: Clock> BlastRadiusGuard<C> {
         Ok(allowed)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: guard
 
 #[cfg(test)]

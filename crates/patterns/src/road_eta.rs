@@ -100,6 +100,7 @@ impl RoadGraph {
     }
 
     // ANCHOR: dijkstra
+    // ANCHOR: solution
     /// Dijkstra's algorithm from `source`.
     ///
     /// The heap may hold stale entries for a node already settled at a
@@ -128,9 +129,11 @@ impl RoadGraph {
         }
         ShortestPaths { seconds, previous }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: dijkstra
 
     // ANCHOR: bellman_ford
+    // ANCHOR: solution
     /// Bellman-Ford from `source`: relax every road until nothing changes
     /// (at most `V - 1` rounds). The oracle for [`shortest_from`](Self::shortest_from).
     #[must_use]
@@ -155,6 +158,7 @@ impl RoadGraph {
         }
         seconds
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: bellman_ford
 
     /// The fastest route from `from` to `to`, or `None` if there is none.

@@ -92,6 +92,7 @@ impl RollingUpdate {
     };
 
     // ANCHOR: fenceposts
+    // ANCHOR: solution
     /// The limits for `replicas` pods.
     ///
     /// # Errors
@@ -116,6 +117,7 @@ impl RollingUpdate {
             Fenceposts { surge, unavailable }
         })
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: fenceposts
 }
 
@@ -149,6 +151,7 @@ impl Rollout {
     }
 
     // ANCHOR: sync
+    // ANCHOR: solution
     /// One controller sync. Pods started by the previous sync become ready if
     /// `new_pods_ready` (the new version is healthy); then the new ReplicaSet
     /// scales up within the surge and the old one down within availability.
@@ -174,6 +177,7 @@ impl Rollout {
         let moved = (self.old, self.new_ready, self.new_starting) != before;
         self.idle_syncs = if moved { 0 } else { self.idle_syncs + 1 };
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: sync
 
     /// Pods that serve traffic: old ones and ready new ones.

@@ -185,6 +185,7 @@ pub struct Migration {
 }
 
 // ANCHOR: access
+// ANCHOR: solution
 /// Which columns `version` reads and writes in `phase`, or `None` where it
 /// cannot run at all. This is the table of the module documentation.
 #[must_use]
@@ -200,6 +201,7 @@ pub fn access(phase: Phase, version: Version) -> Option<Access> {
     };
     Some(Access { reads, writes })
 }
+// ANCHOR_END: solution
 // ANCHOR_END: access
 
 impl Migration {
@@ -267,6 +269,7 @@ impl Migration {
     }
 
     // ANCHOR: steps
+    // ANCHOR: solution
     /// Backfills `volume_ml` from `size` (the source of truth until now) and
     /// moves reads to `volume_ml`. Returns the number of rows rewritten.
     ///
@@ -312,6 +315,7 @@ impl Migration {
         self.phase = Phase::Contracted;
         Ok(())
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: steps
 
     /// `version` stores `size` for order `id`, in the columns it writes.

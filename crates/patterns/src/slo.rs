@@ -143,6 +143,7 @@ impl Slo {
     }
 
     // ANCHOR: budget
+    // ANCHOR: solution
     /// The share of requests allowed to fail: `1 - objective`.
     #[must_use]
     pub fn error_budget(&self) -> f64 {
@@ -177,6 +178,7 @@ impl Slo {
         let burn = self.burn_rate(error_ratio);
         (burn >= rule.burn_rate).then(|| rule.long_window.mul_f64(rule.burn_rate / burn))
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: budget
 }
 
@@ -215,6 +217,7 @@ pub struct BurnRateMonitor<C> {
 }
 
 impl<C: Clock> BurnRateMonitor<C> {
+    // ANCHOR: solution
     /// A monitor of `slo` with `rules`, counting in buckets of `bucket`.
     ///
     /// # Panics
@@ -241,6 +244,7 @@ impl<C: Clock> BurnRateMonitor<C> {
             clock,
         }
     }
+    // ANCHOR_END: solution
 
     /// Counts `good` successful and `bad` failed requests, now.
     pub fn record(&mut self, good: u64, bad: u64) {
@@ -250,6 +254,7 @@ impl<C: Clock> BurnRateMonitor<C> {
     }
 
     // ANCHOR: windows
+    // ANCHOR: solution
     /// Starts new buckets up to the clock's time, dropping those older than
     /// the longest window.
     fn roll(&mut self) {
@@ -298,6 +303,7 @@ impl<C: Clock> BurnRateMonitor<C> {
         }
         alerts
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: windows
 
     fn buckets_in(&self, window: Duration) -> usize {

@@ -52,6 +52,7 @@ pub struct RequestCounts {
 }
 
 // ANCHOR: weighted
+// ANCHOR: solution
 impl RequestCounts {
     /// `good` of `total` requests were good.
     ///
@@ -125,9 +126,11 @@ pub fn naive_mean_ppm(regions: &[RequestCounts]) -> u64 {
         .sum::<u64>()
         / regions.len() as u64
 }
+// ANCHOR_END: solution
 // ANCHOR_END: weighted
 
 // ANCHOR: sla
+// ANCHOR: solution
 /// The service credit owed for a month's availability under Go Coffee's
 /// business SLA: 10% below 99.9%, 25% below 99%, 100% below 95%.
 #[must_use]
@@ -139,6 +142,7 @@ pub fn sla_credit_percent(month: RequestCounts) -> u32 {
         _ => 100,
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: sla
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ impl Decision {
 }
 
 // ANCHOR: sampler
+// ANCHOR: solution
 /// Keeps every error trace and every slow trace, and `per_million` of the
 /// others, chosen by trace-id.
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +129,7 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: sampler
 
 #[cfg(test)]

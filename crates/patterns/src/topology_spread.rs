@@ -99,6 +99,7 @@ impl Placement {
     }
 
     // ANCHOR: schedule
+    // ANCHOR: solution
     /// Places one pod: in the emptiest zone that is up, if that keeps
     /// `pods + 1 − min ≤ maxSkew` (ties go to the first zone by name).
     /// Returns the zone's name.
@@ -117,6 +118,7 @@ impl Placement {
         zone.pods += 1;
         Ok(name)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: schedule
 
     /// A zone outage: the zone stops being a candidate and its pods are gone.
@@ -142,6 +144,7 @@ impl Placement {
     }
 
     // ANCHOR: rebalance
+    // ANCHOR: solution
     /// What the descheduler's `RemovePodsViolatingTopologySpreadConstraint`
     /// does: evict a pod from the fullest zone and schedule its replacement,
     /// until the skew is within bounds. Returns the number of pods moved.
@@ -161,6 +164,7 @@ impl Placement {
         }
         moved
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: rebalance
 
     /// Pods in `zone` (0 for a zone that is down or unknown).
@@ -193,6 +197,7 @@ impl Placement {
 }
 
 // ANCHOR: sizing
+// ANCHOR: solution
 /// The most pods any one zone can hold when `replicas` pods are spread over
 /// `zones` zones with skew at most `max_skew`: the others hold at least
 /// `largest − max_skew` each, so `largest + (zones − 1)(largest − max_skew) ≤ replicas`.
@@ -221,6 +226,7 @@ pub fn replicas_for_zone_loss(floor: u32, zones: u32, max_skew: u32) -> u32 {
         .find(|&n| n - largest_zone(n, zones, max_skew) >= floor)
         .expect("adding pods eventually covers the floor")
 }
+// ANCHOR_END: solution
 // ANCHOR_END: sizing
 
 #[cfg(test)]

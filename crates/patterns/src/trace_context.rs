@@ -103,6 +103,7 @@ fn lower_hex(field: &str) -> Result<u128, TraceParentError> {
 }
 
 // ANCHOR: parse
+// ANCHOR: solution
 impl TraceParent {
     /// Parses and validates a `traceparent` value.
     ///
@@ -170,6 +171,7 @@ impl TraceParent {
         }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: parse
 
 impl fmt::Display for TraceParent {
@@ -212,6 +214,7 @@ impl Span {
 }
 
 // ANCHOR: span_tree
+// ANCHOR: solution
 /// The spans of one trace, linked parent to children.
 #[derive(Debug, Clone)]
 pub struct SpanTree {
@@ -313,6 +316,7 @@ impl SpanTree {
         end - start
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: span_tree
 
 #[cfg(test)]

@@ -82,6 +82,7 @@ pub(crate) enum AssessFormat {
 
 /// Options of `roadbook practice`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("runs").args(["check", "verify"])))]
 pub(crate) struct PracticeArgs {
     /// The exercise's stable ID (`--list` shows those with a kit).
     #[arg(required_unless_present_any = ["list", "check", "verify"])]
@@ -112,6 +113,17 @@ pub(crate) struct PracticeArgs {
     /// reference bodies restored.
     #[arg(long, conflicts_with = "dir")]
     pub(crate) verify: bool,
+
+    /// With --check or --verify: how many seconds each `cargo test` of a kit
+    /// may run its tests (1-3600; the build before them is not timed). A
+    /// test still running then is killed and reported as hanging.
+    #[arg(
+        long,
+        value_name = "SECS",
+        requires = "runs",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub(crate) time_limit: Option<u64>,
 }
 
 /// Options of `roadbook init`.

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use roadmap::Diagnostic;
@@ -25,7 +26,12 @@ const TARGET_DIR: &str = "target/roadbook-practice";
 
 /// Verifies every kit of `project` (or only the kit of `only`), printing
 /// one line per kit and the problems found as diagnostics.
-pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<ExitCode> {
+pub(crate) fn run(
+    project: &Project,
+    quiet: bool,
+    only: Option<&str>,
+    limit: Duration,
+) -> Result<ExitCode> {
     let target = project.config.root.join(TARGET_DIR);
     let scratch = tempfile::tempdir().context("cannot create a folder for the kits")?;
     let mut sources = Sources::default();
@@ -53,7 +59,7 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
         }
         let plain = |code, message: &str| plain(code, &page_name, offer, message);
 
-        let cut = practice_run::run(&dir, Some(&target), Scope::Lib)?;
+        let cut = practice_run::run(&dir, Some(&target), Scope::Lib, limit)?;
         let found_before = diagnostics.len();
         let mut failing = 0;
         if cut.compiled {
@@ -77,6 +83,12 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
                         "mark the code this test checks as solution, or test it elsewhere",
                     )),
                     Outcome::Failed { .. } => failing += 1,
+                    Outcome::Unfinished => diagnostics.push(hangs(
+                        &reference,
+                        result,
+                        limit,
+                        "with `todo!()` in place of the solution",
+                    )),
                     Outcome::Ignored => {}
                 }
             }
@@ -95,17 +107,24 @@ pub(crate) fn run(project: &Project, quiet: bool, only: Option<&str>) -> Result<
             std::fs::write(dir.join(file), in_kit)
                 .with_context(|| format!("cannot restore {file} in {}", dir.display()))?;
         }
-        let restored = practice_run::run(&dir, Some(&target), Scope::Lib)?;
+        let restored = practice_run::run(&dir, Some(&target), Scope::Lib, limit)?;
         if restored.compiled {
             for result in practice_tests(&restored, &kit) {
-                if matches!(result.outcome, Outcome::Failed { .. }) {
-                    diagnostics.push(at_test(
+                match result.outcome {
+                    Outcome::Failed { .. } => diagnostics.push(at_test(
                         "kit-test-fails",
                         &reference,
                         result,
                         format!("`{}` fails with the reference bodies restored", result.name),
                         "the kit must carry everything the module's tests need",
-                    ));
+                    )),
+                    Outcome::Unfinished => diagnostics.push(hangs(
+                        &reference,
+                        result,
+                        limit,
+                        "with the reference bodies restored",
+                    )),
+                    Outcome::Passed | Outcome::Ignored => {}
                 }
             }
         } else {
@@ -198,7 +217,8 @@ fn at_test(
     help: &str,
 ) -> Diagnostic {
     let located = result.file(|f| reference.contains_key(f)).and_then(|file| {
-        let (name, text, _) = &reference[&file];
+        // A doctest's name gives its file, which may be no practice file.
+        let (name, text, _) = reference.get(&file)?;
         crate::practice_solution::tests_in(text)
             .into_iter()
             .find(|test| test.name == result.function())
@@ -206,6 +226,29 @@ fn at_test(
     });
     let (file, span) = located.unwrap_or_default();
     Diagnostic::error(code, &file, span, message).with_help(help.to_owned())
+}
+
+/// `test-hangs`: `result` had not reported when the run's time limit ran
+/// out (`when`: with which bodies).
+fn hangs(
+    reference: &BTreeMap<String, (String, String, String)>,
+    result: &TestResult,
+    limit: Duration,
+    when: &str,
+) -> Diagnostic {
+    at_test(
+        "test-hangs",
+        reference,
+        result,
+        format!(
+            "`{}` had not finished after {} s (the time limit) {when}",
+            result.name,
+            limit.as_secs()
+        ),
+        "a test must fail fast on a cut body: bound its loops and waits (a deadline, \
+         `recv_timeout`, `JoinHandle::is_finished`) so a `todo!()` panic ends it; \
+         `--time-limit SECS` if it is only slow",
+    )
 }
 
 /// A problem of the whole kit, reported at the first line of its exercise

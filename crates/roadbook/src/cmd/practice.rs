@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use roadmap::Diagnostic;
@@ -15,8 +16,11 @@ use crate::report::{self, Sources};
 
 /// Runs `roadbook practice`.
 pub(crate) fn run(root: &Path, quiet: bool, args: &PracticeArgs) -> Result<ExitCode> {
+    let limit = args
+        .time_limit
+        .map_or(practice_run::DEFAULT_TIME_LIMIT, Duration::from_secs);
     if let Some(dir) = &args.check {
-        return check(&root.join(dir), quiet, args.mark_done.as_deref());
+        return check(&root.join(dir), quiet, args.mark_done.as_deref(), limit);
     }
     let project = Project::load(root)?;
     if args.list {
@@ -26,7 +30,7 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &PracticeArgs) -> Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     if args.verify {
-        return crate::practice_verify::run(&project, quiet, args.id.as_deref());
+        return crate::practice_verify::run(&project, quiet, args.id.as_deref(), limit);
     }
     let Some(id) = &args.id else {
         bail!(
@@ -50,7 +54,7 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &PracticeArgs) -> Result<ExitC
 }
 
 /// `--check DIR`: runs the kit's tests and reports each.
-fn check(dir: &Path, quiet: bool, mark_done: Option<&Path>) -> Result<ExitCode> {
+fn check(dir: &Path, quiet: bool, mark_done: Option<&Path>, limit: Duration) -> Result<ExitCode> {
     let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).with_context(|| {
         format!(
@@ -77,7 +81,7 @@ fn check(dir: &Path, quiet: bool, mark_done: Option<&Path>) -> Result<ExitCode> 
     if !quiet {
         eprintln!("Testing the practice kit of {id} (cargo test)");
     }
-    let run = practice_run::run(dir, None, Scope::All)?;
+    let run = practice_run::run(dir, None, Scope::All, limit)?;
     if !run.compiled {
         eprint!("{}", run.stderr);
         eprintln!("error: the kit does not compile (cargo's errors above)");
@@ -117,46 +121,76 @@ fn check(dir: &Path, quiet: bool, mark_done: Option<&Path>) -> Result<ExitCode> 
             Outcome::Passed => "ok",
             Outcome::Failed { .. } => "FAILED",
             Outcome::Ignored => "ignored",
+            Outcome::Unfinished => "HANGS",
         };
         stdout.push_str(&format!("{status:<8}{}\n", result.name));
-        if let Outcome::Failed { message, at } = &result.outcome {
+        // The test's `fn` (or doctest) line, else the kit's lib.rs.
+        let at_test = |code: &'static str, message: String| {
             let file = result.file(|f| texts.contains_key(f));
             let line = file
                 .as_ref()
                 .and_then(|file| test_line(&texts[file], result));
-            let summary = message
-                .as_deref()
-                .and_then(|m| m.lines().next())
-                .unwrap_or("it failed");
-            let mut diagnostic = match (&file, line) {
+            match (&file, line) {
                 (Some(file), Some(line)) => Diagnostic::error(
-                    "test-failed",
+                    code,
                     &shown(file),
                     practice::line_span(&texts[file], line, 1),
-                    format!("`{}` fails: {summary}", result.name),
+                    message,
                 ),
                 _ => Diagnostic::error(
-                    "test-failed",
+                    code,
                     &shown("src/lib.rs"),
                     roadmap::Span::default(),
-                    format!("`{}` fails: {summary}", result.name),
+                    message,
                 ),
             }
-            .with_label("this test");
-            if let Some((panic_file, line, column)) = at
-                && let Some(text) = texts.get(panic_file)
-            {
-                diagnostic = diagnostic.with_related(
-                    &shown(panic_file),
-                    practice::line_span(text, *line, *column),
-                    "it panicked here",
-                );
+            .with_label("this test")
+        };
+        match &result.outcome {
+            Outcome::Failed { message, at } => {
+                let summary = message
+                    .as_deref()
+                    .and_then(|m| m.lines().next())
+                    .unwrap_or("it failed");
+                let mut diagnostic =
+                    at_test("test-failed", format!("`{}` fails: {summary}", result.name));
+                if let Some((panic_file, line, column)) = at
+                    && let Some(text) = texts.get(panic_file)
+                {
+                    diagnostic = diagnostic.with_related(
+                        &shown(panic_file),
+                        practice::line_span(text, *line, *column),
+                        "it panicked here",
+                    );
+                }
+                if let Some(message) = message.as_deref().filter(|m| m.lines().count() > 1) {
+                    diagnostic = diagnostic.with_help(message.to_owned());
+                }
+                diagnostics.push(diagnostic);
             }
-            if let Some(message) = message.as_deref().filter(|m| m.lines().count() > 1) {
-                diagnostic = diagnostic.with_help(message.to_owned());
-            }
-            diagnostics.push(diagnostic);
+            Outcome::Unfinished => diagnostics.push(
+                at_test(
+                    "test-hangs",
+                    format!(
+                        "`{}` had not finished when the time limit ({} s) ran out",
+                        result.name,
+                        limit.as_secs()
+                    ),
+                )
+                .with_help(
+                    "a loop or a wait that never ends: on a lock, a channel or a thread nobody \
+                     releases? (`--time-limit SECS` gives a slow test longer)"
+                        .to_owned(),
+                ),
+            ),
+            Outcome::Passed | Outcome::Ignored => {}
         }
+    }
+    if let Some(limit) = run.timed_out {
+        eprintln!(
+            "the tests were stopped after {} s (the time limit)",
+            limit.as_secs()
+        );
     }
     print!("{stdout}");
     report::print(&diagnostics, &sources, Format::Human)?;
