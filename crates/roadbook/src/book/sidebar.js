@@ -18,7 +18,7 @@ window.roadbookToc = (function () {
 
     /** `html` with each placeholder whose piece is here replaced by it. */
     function assemble(html) {
-        const placeholder = /<(ol|li) class="(?:section|roadbook-toc-window)" data-roadbook-piece="(\d+)"[^>]*><\/\1>/g;
+        const placeholder = /<(ol|li)(?: class="section")? data-roadbook-piece="(\d+)"[^>]*><\/\1>/g;
         return html.replace(placeholder, (whole, tag, n) => {
             if (!Object.prototype.hasOwnProperty.call(pieces, n)) return whole;
             const inner = assemble(pieces[n]);
@@ -72,6 +72,8 @@ window.roadbookToc = (function () {
         if (observer) observer.unobserve(at);
         at.replaceWith(made);
         inside.forEach(watch);
+        // For the scripts that decorate the sidebar's links (progress.js).
+        box.dispatchEvent(new CustomEvent('roadbook-toc-piece', { bubbles: true, detail: { piece: Number(n) } }));
     }
 
     /** The list for the sidebar element `element`, with the pieces here. */

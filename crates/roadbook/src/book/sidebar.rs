@@ -13,7 +13,7 @@
 //!   that fits the budget, each deeper list an empty placeholder
 //!   `<ol class="section" data-roadbook-piece="N">`, and when even the top
 //!   level does not fit, windows of consecutive top-level entries as
-//!   placeholder `<li data-roadbook-piece="N">`;
+//!   placeholder `<li data-roadbook-piece="N">` (as tall as what they stand for);
 //! - **pieces** `toc/N-DIGEST.js`, classic scripts that hand their part of
 //!   the list to `window.roadbookToc.piece(N, '…')` (no fetch, no modules,
 //!   so they load from `file://` too), each under a quarter of the budget and
@@ -60,8 +60,8 @@ const LIST_START: &str = "this.innerHTML = '";
 const LIST_CALL: &str = "window.roadbookToc.html(this)";
 
 /// The bytes a placeholder is counted as while cutting: its markup's
-/// longest (a window's, 78 bytes and its two numbers).
-const PLACEHOLDER_COST: usize = 90;
+/// longest (a list's, 66 bytes and its two numbers).
+const PLACEHOLDER_COST: usize = 80;
 
 /// Rewrites the staged book in `dir`: its `toc.js` into a shell and pieces,
 /// and its chapter pages to load their own pieces, when the list is over the
@@ -584,6 +584,25 @@ fn escape(text: &str, out: &mut String) {
     }
 }
 
+/// The height in `em` that `items` take in the sidebar, about: mdBook's
+/// 2.1 em a row (line height and margin), for the rows shown (an entry's
+/// list only when it is expanded). A placeholder is as tall, so that the
+/// sidebar scrolls as the whole list would and loads only what comes near.
+fn height(items: &[Node]) -> usize {
+    fn rows(node: &Node) -> usize {
+        let expanded = node
+            .attr("class")
+            .is_some_and(|c| c.split(' ').any(|c| c == "expanded"));
+        let below: usize = node.children().iter().map(rows).sum();
+        if node.is("li") {
+            1 + if expanded { below } else { 0 }
+        } else {
+            below
+        }
+    }
+    (items.iter().map(rows).sum::<usize>() * 21).div_ceil(10)
+}
+
 /// A piece while it is cut.
 struct PieceBuild {
     html: String,
@@ -624,38 +643,37 @@ impl Cutter {
             }
             return;
         }
-        // Windows: consecutive entries whose heads fit a piece.
-        let mut windows: Vec<&[Node]> = Vec::new();
+        // Windows: consecutive entries, whole, that fit a piece together
+        // (an entry over it is a window of its own, cut inside its piece).
+        let mut windows: Vec<(&[Node], usize)> = Vec::new();
         let (mut start, mut size) = (0, 0);
         for (i, item) in items.iter().enumerate() {
-            let cost = item.cost(0);
-            if i > start && size + cost > self.piece_budget {
-                windows.push(&items[start..i]);
+            let len = item.len();
+            if i > start && size + len > self.piece_budget {
+                windows.push((&items[start..i], size));
                 (start, size) = (i, 0);
             }
-            size += cost;
+            size += len;
         }
-        windows.push(&items[start..]);
+        windows.push((&items[start..], size));
         // The first windows as they are while they fit beside the
         // placeholders of the rest; from the first that does not, placeholders.
         let mut used = 0;
         let mut inline = true;
-        for (k, window) in windows.iter().enumerate() {
-            let cost: usize = window.iter().map(|i| i.cost(0)).sum();
+        for (k, &(window, size)) in windows.iter().enumerate() {
             let rest = (windows.len() - k - 1) * PLACEHOLDER_COST;
-            inline = inline && used + cost + rest <= budget;
+            inline = inline && used + size + rest <= budget;
             if inline {
-                used += cost;
-                for item in *window {
-                    self.emit(item, 0, owner, out);
+                used += size;
+                for item in window {
+                    self.emit(item, usize::MAX, owner, out);
                 }
             } else {
                 used += PLACEHOLDER_COST;
-                let rows = window.iter().filter(|c| c.is("li")).count();
+                let height = height(window);
                 let n = self.piece(window, owner);
                 out.push_str(&format!(
-                    "<li class=\"roadbook-toc-window\" data-roadbook-piece=\"{n}\" style=\"height:{}em\"></li>",
-                    rows * 2
+                    "<li data-roadbook-piece=\"{n}\" style=\"height:{height}em\"></li>"
                 ));
             }
         }
@@ -687,11 +705,10 @@ impl Cutter {
                 node.open_tag(out);
                 for child in children {
                     if child.is("ol") && depth == 0 {
+                        let height = height(child.children());
                         let n = self.piece(child.children(), owner);
-                        let rows = child.children().iter().filter(|c| c.is("li")).count();
                         out.push_str(&format!(
-                            "<ol class=\"section\" data-roadbook-piece=\"{n}\" style=\"height:{}em\"></ol>",
-                            rows * 2
+                            "<ol class=\"section\" data-roadbook-piece=\"{n}\" style=\"height:{height}em\"></ol>"
                         ));
                     } else if child.is("ol") {
                         child.open_tag(out);
@@ -840,7 +857,7 @@ mod tests {
         loop {
             let next = [
                 "<ol class=\"section\" data-roadbook-piece=\"",
-                "<li class=\"roadbook-toc-window\" data-roadbook-piece=\"",
+                "<li data-roadbook-piece=\"",
             ]
             .iter()
             .filter_map(|start| rest.find(start).map(|at| (at, *start)))
@@ -1003,7 +1020,10 @@ mod tests {
         let split = check_split(12, 6_000, false);
         let shell = shell_list(&split.shell);
         assert!(shell.contains("<ol class=\"section\" data-roadbook-piece="));
-        assert!(!shell.contains("roadbook-toc-window"), "the top level fits");
+        assert!(
+            !shell.contains("<li data-roadbook-piece="),
+            "the top level fits"
+        );
     }
 
     #[test]
@@ -1011,7 +1031,7 @@ mod tests {
         // 300 phases, ~4,000 entries: even the top level is over 20 KB.
         let split = check_split(300, DEFAULT_BUDGET, true);
         let shell = shell_list(&split.shell);
-        assert!(shell.contains("roadbook-toc-window"));
+        assert!(shell.contains("<li data-roadbook-piece="));
         assert!(
             shell.contains("href=\"phases/p-0.html\""),
             "the first entries stay"
