@@ -100,16 +100,40 @@ pub(crate) fn write_with(dir: &Path, budget: usize) -> Result<()> {
     }
     std::fs::write(&path, &split.shell)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    for (href, chain) in &split.pages {
+    // The pages, each read and written once: on every core, the step's
+    // largest cost at scale.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = split.pages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = split
+            .pages
+            .chunks(chunk)
+            .map(|pages| scope.spawn(|| add_piece_tags(dir, &name, &split.pieces, pages)))
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|worker| worker.join().expect("a page writer panicked"))
+    })?;
+    Ok(())
+}
+
+/// Adds to each of `pages` (in `dir`) the tags of its pieces after its tag
+/// for `toc` (the toc script's name).
+fn add_piece_tags(
+    dir: &Path,
+    toc: &str,
+    pieces: &[Piece],
+    pages: &[(String, Vec<usize>)],
+) -> Result<()> {
+    for (href, chain) in pages {
         let page = dir.join(href);
         let Ok(html) = std::fs::read_to_string(&page) else {
             continue;
         };
-        let files: Vec<&str> = chain
-            .iter()
-            .map(|&n| split.pieces[n].file.as_str())
-            .collect();
-        if let Some(html) = with_piece_tags(&html, &name, &files) {
+        let files: Vec<&str> = chain.iter().map(|&n| pieces[n].file.as_str()).collect();
+        if let Some(html) = with_piece_tags(&html, toc, &files) {
             std::fs::write(&page, html)
                 .with_context(|| format!("cannot write {}", page.display()))?;
         }
@@ -194,10 +218,11 @@ fn split(script: &str, budget: usize) -> Result<Option<Split>, String> {
     if list.len() <= budget {
         return Ok(None);
     }
-    let tree = parse(&list)?;
+    let parsed = Html::parse_fragment(&list);
+    let tree = parse(&parsed)?;
     let mut full = String::with_capacity(list.len());
     tree.serialize(&mut full);
-    if full != list && canonical(&full) != canonical(&list) {
+    if full != list && canonical(&full) != parsed.root_element().inner_html() {
         return Err("its chapter list does not read back as the same HTML".into());
     }
     let Node::Element { children, .. } = &tree else {
@@ -418,9 +443,8 @@ enum Node {
     Text(String),
 }
 
-/// Parses the chapter list: one `<ol class="chapter">`.
-fn parse(list: &str) -> Result<Node, String> {
-    let html = Html::parse_fragment(list);
+/// The chapter list's tree from its parse: one `<ol class="chapter">`.
+fn parse(html: &Html) -> Result<Node, String> {
     let mut top = html.root_element().children();
     let (Some(ol), None) = (top.next().and_then(ElementRef::wrap), top.next()) else {
         return Err("the chapter list is not one element".into());
@@ -957,7 +981,9 @@ mod tests {
         let whole = reassemble(&shell, &split.pieces);
         assert_eq!(canonical(&whole), canonical(&list));
         let mut written = String::new();
-        parse(&list).unwrap().serialize(&mut written);
+        parse(&Html::parse_fragment(&list))
+            .unwrap()
+            .serialize(&mut written);
         assert_eq!(whole, written);
 
         // Every link in exactly one place.
