@@ -119,6 +119,26 @@ pub(crate) fn write_with(dir: &Path, budget: usize) -> Result<()> {
     Ok(())
 }
 
+/// The sidebar's pieces in the book built in `dir`, as paths from its root
+/// (`toc/N-DIGEST.js`), in name order; none for a book without.
+pub(crate) fn pieces(dir: &Path) -> Result<Vec<String>> {
+    let folder = dir.join(DIR);
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in
+        std::fs::read_dir(&folder).with_context(|| format!("cannot list {}", folder.display()))?
+    {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js") {
+            out.push(format!("{DIR}/{name}"));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Adds to each of `pages` (in `dir`) the tags of its pieces after its tag
 /// for `toc` (the toc script's name).
 fn add_piece_tags(
