@@ -31,10 +31,11 @@
 //! `toc.js` not in the shape mdBook writes (a theme's own), with a warning.
 //!
 //! The list is read with a real HTML parser (scraper, html5ever) and written
-//! back with mdBook's own escaping, so that pieces put back together are the
-//! original list byte for byte; where the parser's tree differs from the text
-//! (mdBook nests a part title's `<li>` in another `<li>`, which the parser
-//! closes) they give the same document tree, which is checked on every build.
+//! back with mdBook's own escaping. mdBook leaves some `</li>`s for the
+//! parser to close (an entry after a nested list, a part title nested in an
+//! entry's `<li>`), so the pieces put back together are not its bytes but
+//! its document tree: every build checks that the list written back parses
+//! to the same tree as mdBook's, and leaves `toc.js` whole if not.
 
 use std::collections::HashMap;
 use std::path::Path;
