@@ -392,6 +392,9 @@
 
     scan();
     refresh();
+    // A part of the sidebar loaded later (a big book's toc/*.js pieces, see
+    // crates/roadbook/src/book/sidebar.js) gets its marks too.
+    document.addEventListener('roadbook-toc-piece', () => refresh());
     store.onChange(() => {
         for (const box of boxes) {
             show(box);

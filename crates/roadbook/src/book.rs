@@ -24,6 +24,7 @@ pub(crate) mod offline;
 mod on_demand;
 pub(crate) mod preprocess;
 mod progress;
+mod sidebar;
 
 pub(crate) use progress::Progress;
 
@@ -130,6 +131,7 @@ pub(crate) fn build(config: &Config, pages: Vec<Page>, options: &BuildOptions) -
         .unwrap_or_default();
     on_demand::write(&config.root, &additional_js, staging.path())?;
     not_found::write(staging.path())?;
+    sidebar::write(staging.path())?;
     for stage in &options.from_staged {
         for (inside, bytes) in (stage.0)(staging.path())? {
             crate::assets::write_new(&staging.path().join(inside), &bytes)?;

@@ -4,7 +4,8 @@
 //! line of build data: the build's stamp as the cache version (a new deploy
 //! is a new worker, which drops the old build's cache) and the core assets
 //! to fetch up front, the local stylesheets, scripts and icons the home page
-//! loads.
+//! loads, and the sidebar's pieces (`toc/*.js`, see `sidebar.rs`) when the
+//! book has them.
 
 use std::path::Path;
 
@@ -41,6 +42,13 @@ pub(crate) fn write(
         precache.push(super::not_found::FILE.to_owned());
     }
     precache.extend(core_assets(&html));
+    // The sidebar's pieces, when the book has them: a page read offline
+    // loads those that scroll into its sidebar's view, not only its own.
+    for piece in super::sidebar::pieces(dir)? {
+        if !precache.contains(&piece) {
+            precache.push(piece);
+        }
+    }
     let version = crate::build_stamp::of_book(dir)?;
     let script = crate::assets::theme_file(book_root, FILE)?;
     let build = serde_json::json!({ "version": version, "precache": precache });
@@ -127,6 +135,33 @@ mod tests {
         write(dir.path(), &listed, &book).unwrap();
         let again = std::fs::read_to_string(book.join(FILE)).unwrap();
         assert_ne!(again, worker, "another build, another worker");
+    }
+
+    #[test]
+    fn the_worker_fetches_the_sidebars_pieces_up_front() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("book");
+        std::fs::create_dir_all(book.join("toc")).unwrap();
+        std::fs::write(
+            book.join("index.html"),
+            r#"<script src="toc.js"></script><script src="toc/0-aa.js"></script>"#,
+        )
+        .unwrap();
+        for name in ["0-aa.js", "1-bb.js"] {
+            std::fs::write(
+                book.join("toc").join(name),
+                "window.roadbookToc.piece(0, '');",
+            )
+            .unwrap();
+        }
+        let listed = [std::path::PathBuf::from("theme/offline.js")];
+        write(dir.path(), &listed, &book).unwrap();
+        let worker = std::fs::read_to_string(book.join(FILE)).unwrap();
+        assert!(
+            worker.contains(r#""precache":["index.html","toc.js","toc/0-aa.js","toc/1-bb.js"]"#),
+            "{}",
+            worker.lines().nth(1).unwrap()
+        );
     }
 
     #[test]
