@@ -172,6 +172,10 @@ fn output_within(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
+    // In a group of its own, Ctrl-C in the terminal no longer reaches the
+    // tests: roadbook passes it on, so that a test left spinning on a cut
+    // body does not outlive it.
+    let _interrupts = interrupt::Forward::to(&child);
     let read = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -206,6 +210,84 @@ fn output_within(
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     Ok((stdout, stderr, finished))
+}
+
+/// Ctrl-C (and `kill`, and a closed terminal) while a kit's tests run in a
+/// process group of their own: the group is killed before roadbook ends the
+/// way the signal asks.
+mod interrupt {
+    use std::process::Child;
+
+    /// The group's forwarding while it lives.
+    pub(super) struct Forward;
+
+    #[cfg(unix)]
+    mod unix {
+        use std::sync::Once;
+        use std::sync::atomic::{AtomicI32, Ordering};
+
+        use nix::sys::signal::{
+            SaFlags, SigAction, SigHandler, SigSet, Signal, killpg, raise, sigaction,
+        };
+        use nix::unistd::Pid;
+
+        /// The running tests' process group, 0 when none runs.
+        pub(super) static GROUP: AtomicI32 = AtomicI32::new(0);
+
+        const SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+        /// Only async-signal-safe calls: killpg, sigaction, raise.
+        extern "C" fn forward(signal: nix::libc::c_int) {
+            let group = GROUP.load(Ordering::SeqCst);
+            if group > 0 {
+                let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+            }
+            if let Ok(signal) = Signal::try_from(signal) {
+                let default = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+                // SAFETY: restoring the default disposition is always sound.
+                let _ = unsafe { sigaction(signal, &default) };
+                let _ = raise(signal);
+            }
+        }
+
+        pub(super) fn install() {
+            static INSTALLED: Once = Once::new();
+            INSTALLED.call_once(|| {
+                let action = SigAction::new(
+                    SigHandler::Handler(forward),
+                    SaFlags::SA_RESTART,
+                    SigSet::empty(),
+                );
+                for signal in SIGNALS {
+                    // SAFETY: `forward` makes only async-signal-safe calls
+                    // and touches nothing but an atomic.
+                    let _ = unsafe { sigaction(signal, &action) };
+                }
+            });
+        }
+    }
+
+    impl Forward {
+        /// Forwards the signals above to `child`'s group until dropped.
+        pub(super) fn to(child: &Child) -> Forward {
+            #[cfg(unix)]
+            {
+                unix::install();
+                let group = i32::try_from(child.id()).unwrap_or(0);
+                unix::GROUP.store(group, std::sync::atomic::Ordering::SeqCst);
+            }
+            #[cfg(not(unix))]
+            let _ = child;
+            Forward
+        }
+    }
+
+    impl Drop for Forward {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            unix::GROUP.store(0, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
 }
 
 /// Kills `child` and, on unix, every process of its group (the test

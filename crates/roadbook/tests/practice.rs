@@ -167,3 +167,74 @@ fn a_broken_solution_marker_is_reported_at_its_line() {
     );
     assert!(stderr.contains("never closed"), "{stderr}");
 }
+
+/// Ctrl-C during `practice --check` ends the kit's tests too: they run in a
+/// process group of their own (for the time limit), which the terminal's
+/// interrupt no longer reaches, so roadbook passes it on.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_check_leaves_no_test_running() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use std::time::{Duration, Instant};
+
+    let kit = tempfile::tempdir().unwrap();
+    std::fs::create_dir(kit.path().join("src")).unwrap();
+    std::fs::write(
+        kit.path().join("Cargo.toml"),
+        "[package]\nname = \"spins\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [package.metadata.roadbook]\nexercise = \"w01-spins\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        kit.path().join("src/lib.rs"),
+        r#"
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spins() {
+        let pid = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pid");
+        std::fs::write(pid, std::process::id().to_string()).unwrap();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+"#,
+    )
+    .unwrap();
+    let mut check = std::process::Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .args(["practice", "--check"])
+        .arg(kit.path())
+        .args(["--time-limit", "600"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = kit.path().join("pid");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !pid_file.exists() {
+        assert!(Instant::now() < deadline, "the kit's test never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let test_pid = std::fs::read_to_string(&pid_file).unwrap();
+    kill(Pid::from_raw(check.id() as i32), Signal::SIGINT).unwrap();
+    let status = check.wait().unwrap();
+    assert!(!status.success(), "roadbook ends as interrupted");
+    let stat = format!("/proc/{test_pid}/stat");
+    let alive = || {
+        std::fs::read_to_string(&stat).is_ok_and(|s| {
+            s.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !alive(),
+        "the kit's test {test_pid} still runs after Ctrl-C"
+    );
+}
