@@ -217,7 +217,13 @@ fn hash_file(hasher: &mut DefaultHasher, base: &Path, path: &Path) -> Result<()>
     Ok(())
 }
 
-/// Copies the folder `from` into `to` (created), recursively.
+/// Puts the folder `from` into `to` (created), recursively: each file as a
+/// hard link where the file system allows (the API reference is thousands
+/// of files, copied on every build before: 3 s of a 4 s build of the
+/// shipped book), a copy otherwise. The cache in `from` is only ever
+/// replaced whole (a new folder renamed over it), never rewritten in place,
+/// so a built book's links keep the files it was built with; nothing may
+/// rewrite a file of `to` in place either.
 pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.with_context(|| format!("cannot list {}", from.display()))?;
@@ -227,8 +233,10 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
             std::fs::create_dir_all(&target)
                 .with_context(|| format!("cannot create {}", target.display()))?;
         } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            if std::fs::hard_link(entry.path(), &target).is_err() {
+                std::fs::copy(entry.path(), &target)
+                    .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            }
         }
     }
     Ok(())
@@ -237,6 +245,35 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_goes_in_as_links_and_keeps_its_files_when_the_cache_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(cache.join("api/retry")).unwrap();
+        std::fs::write(cache.join("api/retry/index.html"), "first").unwrap();
+        let book = dir.path().join("book/api");
+        copy_dir(&cache.join("api"), &book).unwrap();
+        let page = book.join("retry/index.html");
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), "first");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+            assert_eq!(
+                ino(&page),
+                ino(&cache.join("api/retry/index.html")),
+                "a link, not a copy"
+            );
+        }
+        // The cache is replaced whole, as `build` does it.
+        let fresh = dir.path().join("fresh");
+        std::fs::create_dir_all(fresh.join("api/retry")).unwrap();
+        std::fs::write(fresh.join("api/retry/index.html"), "second").unwrap();
+        std::fs::remove_dir_all(&cache).unwrap();
+        std::fs::rename(&fresh, &cache).unwrap();
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), "first");
+    }
 
     #[test]
     fn links_go_to_the_crate_that_has_the_module() {

@@ -37,7 +37,8 @@ pub(crate) struct BuildOptions {
     pub(crate) emit_sources: Option<std::path::PathBuf>,
     /// Print nothing but errors.
     pub(crate) quiet: bool,
-    /// Folders copied into the book before it is swapped in: (folder, path
+    /// Folders put into the book before it is swapped in (hard links where
+    /// the file system allows, see `api_docs::copy_dir`): (folder, path
     /// inside the book), e.g. the API reference under `api/`.
     pub(crate) add: Vec<(std::path::PathBuf, std::path::PathBuf)>,
     /// Files roadbook writes into the book besides mdBook's output (data
