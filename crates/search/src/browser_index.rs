@@ -32,10 +32,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+use tantivy::tokenizer::TokenizerManager;
 
 use crate::extract::{Record, Unit};
 use crate::schema::TEXT_TOKENIZER;
+use crate::searcher::tokens;
 
 /// The folder of the book the files go into.
 pub const BROWSER_INDEX_DIR: &str = "search";
@@ -153,15 +154,6 @@ pub fn browser_index(records: &[Record]) -> BrowserIndex {
         inv.ids.entry(record.id.clone()).or_default().push(doc);
     }
     write(records, &inv)
-}
-
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
 }
 
 /// An entry of a term shard, before the shard is chosen.

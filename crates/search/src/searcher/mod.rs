@@ -19,6 +19,8 @@ mod ranking;
 mod snippets;
 mod vocabulary;
 
+pub(crate) use vocabulary::tokens;
+
 pub use lookup::{Entry, ShownRecord};
 pub(crate) use ranking::{
     ALL_WORDS_BONUS, CANDIDATES, FEW_RESULTS, FIELD_BOOSTS, PAGE_SPREAD, PAGE_SPREAD_SECTIONS,

@@ -92,7 +92,9 @@ impl SearchIndex {
     }
 }
 
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+/// The tokens `analyzer` makes of `text` (the browser index's writer uses
+/// the same).
+pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
