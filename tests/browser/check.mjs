@@ -18,12 +18,12 @@
 // page it is on); 2 the check could not run. The last line is the tally,
 // `browser: N passed, M failed`.
 
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 import AxeBuilder from '@axe-core/playwright';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -125,33 +125,6 @@ function siteUrl() {
   let url = found ? found[1] : '/';
   if (!url.startsWith('/')) url = `/${url}`;
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-/** A static server of `dir` under `prefix`, like GitHub Pages. */
-function serve(dir, prefix) {
-  const types = {
-    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-    '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
-    '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain',
-  };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.startsWith(prefix) ? join(dir, path.slice(prefix.length)) : null;
-    if (file && !resolve(file).startsWith(dir)) file = null;
-    if (file && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file || !existsSync(file)) {
-      res.writeHead(404, { 'content-type': types['.html'] });
-      res.end(readFileSync(join(dir, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => {
-    server.listen(0, '127.0.0.1', () => {
-      ok({ server, base: `http://127.0.0.1:${server.address().port}${prefix}` });
-    });
-  });
 }
 
 /** A browser page that records console errors and requests outside `base`. */

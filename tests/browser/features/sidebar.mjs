@@ -9,13 +9,14 @@
 // console error. The roadbook binary is $ROADBOOK, else the newer of
 // target/release and target/debug.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import {
   cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { serve } from '../serve.mjs';
 
 const BUDGET = 1500;
 const WEEKS = 8;
@@ -98,28 +99,6 @@ async function buildSynthetic(ctx) {
     return null;
   }
   return book;
-}
-
-/** A static server of `dir` under `prefix` (as tests/browser/check.mjs's). */
-function serve(dir, prefix) {
-  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-    '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2' };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.startsWith(prefix) ? join(dir, path.slice(prefix.length)) : null;
-    if (file && !resolve(file).startsWith(dir)) file = null;
-    if (file && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file || !existsSync(file)) {
-      res.writeHead(404, { 'content-type': types['.html'] });
-      res.end(readFileSync(join(dir, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => {
-    server.listen(0, '127.0.0.1', () => ok({ server, base: `http://127.0.0.1:${server.address().port}${prefix}` }));
-  });
 }
 
 /** A page recording console errors, requests outside `base` (blocked) and the pieces it asked for. */
