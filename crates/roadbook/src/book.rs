@@ -159,8 +159,8 @@ fn load(config: &Config, pages: Vec<Page>, build_dir: &Path) -> Result<MDBook> {
     md_config.build.build_dir = build_dir.to_path_buf();
     if let Some(html) = md_config.html_config() {
         let listed = html.additional_js.iter().chain(&html.additional_css);
-        for path in crate::assets::provide_theme(&config.root, listed.map(|p| p.as_path()))? {
-            tracing::warn!("{path} was missing: wrote roadbook's built-in copy");
+        for change in crate::assets::provide_theme(&config.root, listed.map(|p| p.as_path()))? {
+            tracing::warn!("{change}");
         }
     }
     // Registering a preprocessor under the name of a `[preprocessor.NAME]`

@@ -43,6 +43,7 @@ fn a_new_book_builds_and_checks_clean() {
         "src/exercises/w01-count-words-text.md",
         "theme/progress.js",
         "theme/mermaid.min.js",
+        "theme/.roadbook-copies",
         "diagrams/weeks-01-02.mmd",
         ".github/workflows/pull-request.yml",
         ".github/workflows/deploy.yml",
@@ -73,6 +74,78 @@ fn a_new_book_builds_and_checks_clean() {
     assert!(book.join("book/tracks.html").is_file());
     assert!(book.join("book/milestones.html").is_file());
     assert!(book.join("search-index").is_dir());
+}
+
+/// A book started with an older roadbook: its unedited copies of the theme
+/// scripts become this version's on the next build (the data they read
+/// changes with roadbook), an edited one is kept with a warning.
+#[test]
+fn upgrading_roadbook_updates_its_unedited_theme_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path(), &["init", "plan"]);
+    let book = dir.path().join("plan");
+    let old = "// progress.js as an older roadbook wrote it\n";
+    let edited = "// the author's store.js\n";
+    std::fs::write(book.join("theme/progress.js"), old).unwrap();
+    std::fs::write(book.join("theme/store.js"), edited).unwrap();
+    // The record (sha256sum's format, which init wrote) now says roadbook
+    // wrote `old`.
+    let record = std::fs::read_to_string(book.join("theme/.roadbook-copies")).unwrap();
+    let record: String = record
+        .lines()
+        .map(|line| {
+            if line.ends_with("  theme/progress.js") {
+                format!("{}  theme/progress.js\n", sha256_hex(old.as_bytes()))
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    std::fs::write(book.join("theme/.roadbook-copies"), record).unwrap();
+
+    let output = roadbook(&book, &["build"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "theme/progress.js was roadbook's copy from another version, unedited: replaced"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("theme/store.js is your edit of roadbook's copy, kept"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(book.join("theme/progress.js")).unwrap(),
+        include_bytes!("../../../theme/progress.js"),
+        "this version's script"
+    );
+    assert_eq!(
+        std::fs::read_to_string(book.join("theme/store.js")).unwrap(),
+        edited
+    );
+    // Once updated, the next build is quiet about it.
+    let again = text(&roadbook(&book, &["build"]).stderr);
+    assert!(!again.contains("progress.js"), "{again}");
+}
+
+/// SHA-256 in hex, through the `sha256sum` the record's format comes from.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha256sum runs");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]

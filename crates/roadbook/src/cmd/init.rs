@@ -94,6 +94,12 @@ fn files(dir: &Path, with_code: bool) -> Vec<(PathBuf, Vec<u8>)> {
             .iter()
             .map(|(path, bytes)| ((*path).into(), bytes.to_vec())),
     );
+    // Which theme files are roadbook's, so that a newer roadbook may update
+    // them while they stay unedited.
+    files.push((
+        assets::COPIES.into(),
+        assets::copies_record(THEME.iter().copied()).into_bytes(),
+    ));
     let page = PathBuf::from(format!("src/exercises/{EXERCISE_ID}.md"));
     if with_code {
         files.extend([
