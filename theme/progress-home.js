@@ -97,6 +97,10 @@
                     ),
                 ),
             );
+            const weekOf = {};
+            for (const week of data.weeks) {
+                weekOf[week.id] = week;
+            }
             for (const phase of data.phases) {
                 const body = el('tbody');
                 body.append(
@@ -108,7 +112,7 @@
                     ),
                 );
                 for (const id of phase.weeks) {
-                    const week = data.weeks.find((w) => w.id === id);
+                    const week = weekOf[id];
                     body.append(
                         el(
                             'tr',

@@ -1,8 +1,9 @@
 // The learner's progress as data: states, what a learner's plan counts,
-// what comes next, and the export/import formats. Pure functions over
-// `window.roadbookStore` (theme/store.js) and `window.roadbookData`
-// (roadbook-data.js, written by `roadbook build`); theme/progress.js and
-// theme/progress-transfer.js put them on the pages.
+// what comes next, the export/import formats, and the roadmap's data put
+// together from its parts. Pure functions over `window.roadbookStore`
+// (theme/store.js) and the data `roadbook build` writes (roadbook-data.js
+// and its parts, see theme/README.md); theme/progress.js and
+// theme/progress-home.js put them on the pages.
 //
 // Each item has one of four states: not-started, in-progress, done,
 // skipped. The roadmap's `- [x]` marks are the initial state (done); only a
@@ -162,6 +163,108 @@
         return moved;
     }
 
+    /** FNV-1a (32 bits) of `text`'s UTF-8 bytes. */
+    function fnv1a(text) {
+        let hash = 0x811c9dc5;
+        for (const byte of new TextEncoder().encode(String(text))) {
+            hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+        }
+        return hash >>> 0;
+    }
+
+    /**
+     * The part of roadbook-data.js's `outline` that holds the record with
+     * ID `id` (a phase, a unit, a milestone group; an item is with its
+     * unit): `fnv1a(id) % parts`, as the build placed it.
+     */
+    function partOf(outline, id) {
+        return fnv1a(id) % outline.parts;
+    }
+
+    /** Part `n`'s file, from the book's root. */
+    function partFile(outline, n) {
+        return 'data/' + n + '-' + outline.stamp + '.js';
+    }
+
+    /**
+     * The parts a page needs, sorted: `want` = `{all, weeks, phases,
+     * groups, exercises}` (lists of IDs) names what it shows; `data` (what
+     * `assemble` made of the parts in so far, or null) adds the units of
+     * the phases it names. A `whole` outline needs every part.
+     */
+    function partsFor(outline, want, data) {
+        const count = outline.parts;
+        const needed = new Set();
+        if (want.all || outline.whole) {
+            for (let n = 0; n < count; n += 1) {
+                needed.add(n);
+            }
+        }
+        const add = (id) => needed.add(partOf(outline, id));
+        (want.weeks || []).forEach(add);
+        (want.phases || []).forEach(add);
+        (want.groups || []).forEach(add);
+        for (const id of want.exercises || []) {
+            const unit = (outline.exercises || {})[id];
+            if (unit !== undefined) {
+                add(unit);
+            }
+        }
+        if (data) {
+            for (const phase of data.phases) {
+                if ((want.phases || []).indexOf(phase.id) >= 0) {
+                    phase.weeks.forEach(add);
+                }
+            }
+        }
+        return Array.from(needed).sort((a, b) => a - b);
+    }
+
+    /** Week runs `[[first, last], …]` as the list of numbers. */
+    function expandRuns(runs) {
+        const numbers = [];
+        for (const [first, last] of runs || []) {
+            for (let n = first; n <= last; n += 1) {
+                numbers.push(n);
+            }
+        }
+        return numbers;
+    }
+
+    /**
+     * The data the functions here read, from roadbook-data.js's `outline`
+     * and the `parts` loaded so far (`{n: part}`): `{hours, phases, weeks,
+     * items, milestones, tracks, aliases, complete}` with each list in
+     * roadmap order and the tracks' weeks as numbers. `complete` says
+     * every part is in; without, the lists hold the loaded parts' records.
+     */
+    function assemble(outline, parts) {
+        const loaded = Object.keys(parts).map(Number).sort((a, b) => a - b).map((n) => parts[n]);
+        const byAt = (a, b) => a.at - b.at;
+        const all = (name) => [].concat(...loaded.map((p) => p[name] || []));
+        const phases = all('phases').sort(byAt);
+        const weeks = all('weeks').sort(byAt);
+        const ofWeek = {};
+        for (const item of all('items')) {
+            (ofWeek[item.week] = ofWeek[item.week] || []).push(item);
+        }
+        const items = [].concat(...weeks.map((w) => ofWeek[w.id] || []));
+        // A group's milestones are in one part, in order: a stable sort keeps them so.
+        const milestones = all('milestones').sort(byAt);
+        const tracks = (outline.tracks || []).map((t) => Object.assign({}, t, { weeks: expandRuns(t.weeks), focus: expandRuns(t.focus) }));
+        return {
+            version: outline.version,
+            hours: outline.hours,
+            phases,
+            weeks,
+            items,
+            milestones,
+            tracks,
+            aliases: outline.aliases || {},
+            complete: loaded.length === outline.parts,
+        };
+    }
+
     /**
      * The unit numbers of the learner's plan: the chosen track's weeks
      * (`plan` = `{track, start}` from the store), or every unit without a
@@ -220,13 +323,22 @@
 
     /** `tally` per unit (`{weekId: counts}`) and per phase (`{phaseId: counts}`). */
     function tallies(data, states) {
+        const ofWeek = {};
+        for (const w of data.weeks) {
+            ofWeek[w.id] = [];
+        }
+        for (const s of states) {
+            if (ofWeek[s.week]) {
+                ofWeek[s.week].push(s);
+            }
+        }
         const byWeek = {};
         for (const w of data.weeks) {
-            byWeek[w.id] = tally(states.filter((s) => s.week === w.id));
+            byWeek[w.id] = tally(ofWeek[w.id]);
         }
         const byPhase = {};
         for (const p of data.phases) {
-            byPhase[p.id] = tally(states.filter((s) => p.weeks.indexOf(s.week) >= 0));
+            byPhase[p.id] = tally([].concat(...p.weeks.map((id) => ofWeek[id] || [])));
         }
         return { byWeek, byPhase };
     }
@@ -371,6 +483,11 @@
         followAliases,
         migrateLegacy,
         planWeeks,
+        fnv1a,
+        partOf,
+        partFile,
+        partsFor,
+        assemble,
         itemStates,
         tally,
         tallies,

@@ -14,8 +14,11 @@
 //   sidebar marks finished units.
 //
 // The roadmap's structure comes from roadbook-data.js (written by
-// `roadbook build`), loaded here with a classic script tag so it works from
-// file://; without it (plain mdBook) the page's own boxes are counted.
+// `roadbook build`: an outline naming the parts the records are in, see
+// crates/roadbook/src/book_data.rs), loaded here with classic script tags so
+// it works from file://, with the parts the page shows (every part on the
+// home page); without it (plain mdBook) the page's own boxes are counted.
+// `journey.data` is what `roadbookProgress.assemble` made of those parts.
 // `window.roadbookJourney.ready(fn)` calls `fn(journey)` once it is known.
 (() => {
     'use strict';
@@ -402,19 +405,70 @@
         refresh();
     });
 
-    if (window.roadbookData) {
-        withData(window.roadbookData);
-        finish();
-    } else {
-        const script = document.createElement('script');
-        script.src = root + 'roadbook-data.js';
-        script.onload = () => {
-            if (window.roadbookData) {
-                withData(window.roadbookData);
+    // What the page shows, for the parts of the data it needs: the units,
+    // phases and milestone groups it counts, its exercise; the home page
+    // and the page of all milestones need the whole roadmap.
+    const wanted = () => {
+        const want = { all: document.getElementById('roadbook-journey') !== null, weeks: [], phases: [], groups: [], exercises: [] };
+        for (const summary of document.querySelectorAll('[data-progress-summary]')) {
+            const [kind, id] = (summary.getAttribute('data-progress-summary') || '').split(':');
+            if (kind === 'week' && id) {
+                want.weeks.push(id);
+            } else if (kind === 'phase' && id) {
+                want.phases.push(id);
+            } else if (kind === 'milestones' && id) {
+                want.groups.push(id);
+            } else if (kind === 'milestones') {
+                want.all = true;
             }
+        }
+        const exercise = /(?:^|\/)exercises\/([a-z0-9-]+)\.html$/.exec(pagePath());
+        if (exercise) {
+            want.exercises.push(exercise[1]);
+        }
+        return want;
+    };
+
+    const load = (src) =>
+        new Promise((resolve) => {
+            const script = document.createElement('script');
+            script.src = root + src;
+            script.onload = () => resolve(true);
+            script.onerror = () => resolve(false);
+            document.head.appendChild(script);
+        });
+
+    // The outline, then the parts the page needs (a phase's units once its
+    // record is in), then the counts.
+    const start = async () => {
+        if (!window.roadbookData) {
+            await load('roadbook-data.js');
+        }
+        const outline = window.roadbookData;
+        if (!outline || outline.version !== 2 || !(outline.parts > 0)) {
             finish();
-        };
-        script.onerror = finish;
-        document.head.appendChild(script);
-    }
+            return;
+        }
+        const parts = {};
+        const tried = new Set();
+        const fetchParts = (list) =>
+            Promise.all(
+                list
+                    .filter((n) => !tried.has(n))
+                    .map(async (n) => {
+                        tried.add(n);
+                        await load(model.partFile(outline, n));
+                        const arrived = window.roadbookDataParts && window.roadbookDataParts[n];
+                        if (arrived) {
+                            parts[n] = arrived;
+                        }
+                    }),
+            );
+        const want = wanted();
+        await fetchParts(model.partsFor(outline, want, null));
+        await fetchParts(model.partsFor(outline, want, model.assemble(outline, parts)));
+        withData(model.assemble(outline, parts));
+        finish();
+    };
+    start();
 })();

@@ -217,3 +217,77 @@ test('the Markdown checklist marks done items and names the others', () => {
     ].join('\n'),
   );
 });
+
+// ---- The data in parts (crates/roadbook/src/book_data.rs writes them) ----
+
+test('partOf is FNV-1a of the UTF-8 bytes, the same numbers as the build', () => {
+  // Published FNV-1a 32-bit vectors, and a non-ASCII ID that the Rust test
+  // `fnv1a_matches_the_published_vectors` checks too.
+  assert.equal(P.fnv1a(''), 0x811c9dc5);
+  assert.equal(P.fnv1a('a'), 0xe40c292c);
+  assert.equal(P.fnv1a('foobar'), 0xbf9cf968);
+  assert.equal(P.fnv1a('wöche-1'), 0x7a7b3ca5);
+  assert.equal(P.partOf({ parts: 7 }, 'foobar'), 0xbf9cf968 % 7);
+  assert.equal(P.partFile({ parts: 7, stamp: '0a1b2c3d' }, 3), 'data/3-0a1b2c3d.js');
+});
+
+/** DATA as the build writes it: an outline and `count` parts, records placed by ID. */
+const split = (count) => {
+  const at = (list) => list.map((r, i) => Object.assign({ at: i }, r));
+  const outline = {
+    version: 2,
+    tracks: DATA.tracks.map((t) => Object.assign({}, t, { weeks: [[1, 1], [3, 3]] })),
+    aliases: DATA.aliases,
+    exercises: { 'w02-c': 'w02' },
+    parts: count,
+    stamp: '0a1b2c3d',
+  };
+  const parts = {};
+  for (let n = 0; n < count; n += 1) parts[n] = { phases: [], weeks: [], items: [], milestones: [] };
+  const place = (id) => parts[P.partOf(outline, id)];
+  for (const p of at(DATA.phases)) place(p.id).phases.push(p);
+  for (const w of at(DATA.weeks)) place(w.id).weeks.push(w);
+  for (const i of DATA.items) place(i.week).items.push(i);
+  return { outline, parts };
+};
+
+test('the parts put together are the roadmap again, in its order', () => {
+  for (const count of [1, 2, 3, 5]) {
+    const { outline, parts } = split(count);
+    const data = P.assemble(outline, parts);
+    assert.equal(data.complete, true);
+    assert.deepEqual(data.weeks.map((w) => w.id), ['w01', 'w02', 'w03'], `${count} parts`);
+    assert.deepEqual(data.phases.map((p) => p.id), ['p1', 'p2']);
+    assert.deepEqual(data.items, DATA.items);
+    assert.deepEqual(data.tracks[0].weeks, [1, 3], 'runs become numbers');
+    assert.deepEqual(data.aliases, DATA.aliases);
+    // Counting works on it as on the whole data.
+    const store = newStore();
+    P.setState(store, 'w01-a', 'done', false);
+    const states = P.itemStates(data, (id, checked) => P.stateOf(store, id, checked), P.planWeeks(data, null));
+    assert.equal(P.tallies(data, states).byWeek.w01.remaining, 0);
+  }
+});
+
+test('a page loads the parts of what it shows, and only those', () => {
+  const { outline, parts } = split(5);
+  const of = (id) => P.partOf(outline, id);
+  assert.deepEqual(P.partsFor(outline, { weeks: ['w02'] }, null), [of('w02')]);
+  assert.deepEqual(P.partsFor(outline, { exercises: ['w02-c'] }, null), [of('w02')], 'an exercise page: its unit');
+  assert.deepEqual(P.partsFor(outline, { exercises: ['w09-unknown'] }, null), []);
+  assert.deepEqual(P.partsFor(outline, { all: true }, null), [0, 1, 2, 3, 4]);
+  assert.deepEqual(P.partsFor(Object.assign({ whole: true }, outline), { weeks: ['w02'] }, null), [0, 1, 2, 3, 4], 'a small book: all');
+  // A phase page: the phase's part first, then its units' once its record is in.
+  const first = P.partsFor(outline, { phases: ['p1'] }, null);
+  assert.deepEqual(first, [of('p1')]);
+  const loaded = {};
+  for (const n of first) loaded[n] = parts[n];
+  const partial = P.assemble(outline, loaded);
+  assert.equal(partial.complete, false);
+  const then = P.partsFor(outline, { phases: ['p1'] }, partial);
+  assert.deepEqual(then, [...new Set([of('p1'), of('w01'), of('w02')])].sort((a, b) => a - b));
+  // With only week 2's part, the data holds week 2 and its items.
+  const one = P.assemble(outline, { [of('w02')]: parts[of('w02')] });
+  assert.ok(one.weeks.some((w) => w.id === 'w02'));
+  assert.ok(one.items.every((i) => one.weeks.some((w) => w.id === i.week)));
+});

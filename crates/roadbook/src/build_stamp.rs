@@ -36,6 +36,16 @@ pub(crate) fn of_book(dir: &Path) -> Result<String> {
     Ok(format!("{:016x}", hasher.finish()))
 }
 
+/// A short digest of `text`, for file names that change when it does (the
+/// sidebar's pieces, the data parts).
+pub(crate) fn digest(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same text gives the same name.
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{:08x}", hasher.finish() as u32)
+}
+
 /// Writes `stamp` into `dir`.
 pub(crate) fn write(dir: &Path, stamp: &str) -> Result<()> {
     let path = dir.join(FILE);

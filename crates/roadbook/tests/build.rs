@@ -258,9 +258,14 @@ fn the_built_book_has_the_generated_pages_diagrams_and_no_reload_script() {
     );
     let data = std::fs::read_to_string(book.join("roadbook-data.js")).unwrap();
     assert!(
-        data.contains("window.roadbookData = {\"version\":1,"),
+        data.contains("window.roadbookData = {\"version\":2,"),
         "the roadmap as data for the scripts: {}",
         &data[..data.len().min(200)]
+    );
+    let parts: Vec<_> = files.keys().filter(|p| p.starts_with("data")).collect();
+    assert!(
+        !parts.is_empty() && parts.iter().all(|p| p.to_string_lossy().ends_with(".js")),
+        "the records are in data/N-STAMP.js: {parts:?}"
     );
     assert!(
         files.contains_key(Path::new("theme/progress-home.js")),

@@ -111,7 +111,9 @@ async function expectCounts(ctx, page) {
   await page.waitForSelector('.roadbook-overall');
   const overall = await page.locator('.roadbook-overall').textContent();
   if (!/^1 done, 0 skipped, \d+ remaining/.test(overall)) ctx.fail(home, `home page counts "${overall}"`);
-  const data = await page.evaluate(() => window.roadbookData);
+  // The roadmap as the page assembled it from roadbook-data.js and its parts (all of them on the home page).
+  const data = await page.evaluate(() => window.roadbookJourney.data);
+  if (!data || !data.complete) return ctx.fail(home, 'the home page did not load every part of the data');
   const rows = await page.locator('.roadbook-progress-table tbody tr').count();
   if (rows !== data.phases.length + data.weeks.length) ctx.fail(home, `${rows} rows for ${data.phases.length} phases and ${data.weeks.length} weeks`);
   const next = await page.locator('a.roadbook-continue').getAttribute('href');

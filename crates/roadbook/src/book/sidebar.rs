@@ -304,7 +304,7 @@ fn split(script: &str, budget: usize) -> Result<Option<Split>, String> {
         .pieces
         .iter()
         .enumerate()
-        .map(|(n, piece)| format!("{n}-{}", digest(&piece.html)))
+        .map(|(n, piece)| format!("{n}-{}", crate::build_stamp::digest(&piece.html)))
         .collect();
     let pieces: Vec<Piece> = cutter
         .pieces
@@ -351,15 +351,6 @@ fn is_page(href: &str) -> bool {
         && !href.contains("://")
         && !href.starts_with("mailto:")
         && !href.contains("..")
-}
-
-/// A short digest of `text`, for file names that change when it does.
-fn digest(text: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    // SipHash with fixed keys: the same list gives the same names.
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    format!("{:08x}", hasher.finish() as u32)
 }
 
 /// The byte range of the list's string literal in `script` (from its

@@ -124,24 +124,19 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             .iter()
             .map(|api| (api.dir.clone(), config.roadbook.api_docs.clone()))
             .collect(),
-        files: vec![
-            (
-                crate::book_data::PATH.into(),
-                crate::book_data::script(&project.parsed.roadmap, &inputs),
-            ),
-            (
+        files: crate::book_data::files(&project.parsed.roadmap, &inputs)
+            .into_iter()
+            .chain([(
                 "theme/progress-home.js".into(),
                 crate::assets::theme_file(&config.root, "progress-home.js")?,
-            ),
-        ]
-        .into_iter()
-        .chain(kits)
-        .chain(crate::interview_pages::files(config)?)
-        .chain(match &project.assessment {
-            Some(_) => crate::assets::page_assets(&config.root, crate::assess_page::ASSETS)?,
-            None => Vec::new(),
-        })
-        .collect(),
+            )])
+            .chain(kits)
+            .chain(crate::interview_pages::files(config)?)
+            .chain(match &project.assessment {
+                Some(_) => crate::assets::page_assets(&config.root, crate::assess_page::ASSETS)?,
+                None => Vec::new(),
+            })
+            .collect(),
         from_staged: vec![crate::browser_search::stage(
             progress,
             display_path(&config.root, &dest),
