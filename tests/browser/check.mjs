@@ -176,8 +176,8 @@ async function checkSite(browser, mode, base, pages) {
  * The feature checks of features/*.mjs, in name order, once per mode. Each
  * module's default export is `{ name, run(ctx) }`; `run` gets the context
  * below and reports through `ctx.step`/`ctx.fail` like the checks above:
- * `ctx.openPage()` gives `{ context, page, log }` (close the context when
- * done), `ctx.expectClean(url, log)` fails on console errors and requests
+ * `ctx.openPage(base?)` gives `{ context, page, log }` for the site (or
+ * another one at `base`; close the context when done), `ctx.expectClean(url, log)` fails on console errors and requests
  * outside the site, `ctx.expectAccessible(page, url)` on axe violations.
  * A learner feature brings its own file, so features do not edit this one.
  */
@@ -190,7 +190,7 @@ async function runFeatures(browser, mode, base, pages) {
     console.log(`${feature.name} (features/${file})`);
     await feature.run({
       browser, mode, base, pages, book, root, artifacts: join(artifacts, mode),
-      openPage: () => openPage(browser, base), load, step, fail, expectAccessible, expectClean,
+      openPage: (other) => openPage(browser, other ?? base), load, step, fail, expectAccessible, expectClean,
     });
   }
 }

@@ -6,17 +6,13 @@
 // file:// and over http: a deep page's link is marked active with its parents
 // expanded and in view; expanding a folded entry loads its piece; scrolled
 // through, the sidebar holds every link of mdBook's list, in order; no
-// console error. The roadbook binary is $ROADBOOK, else the newer of
-// target/release and target/debug.
-import { execFileSync } from 'node:child_process';
-import {
-  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// console error (the book: ../synthetic.mjs).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { serve } from '../serve.mjs';
+import { buildSynthetic } from '../synthetic.mjs';
 
 const BUDGET = 1500;
 const WEEKS = 8;
@@ -27,8 +23,8 @@ export default {
   async run(ctx) {
     await ctx.step(() => shippedIsWhole(ctx));
     await ctx.step(async () => {
-      built ??= buildSynthetic(ctx);
-      const book = await built;
+      built ??= buildWithPieces(ctx);
+      const book = built;
       if (!book) return;
       await checkPieces(ctx, book);
     });
@@ -53,48 +49,16 @@ async function shippedIsWhole(ctx) {
   if (links(script) !== links(toc)) ctx.fail(where, `toc.js has ${links(script)} links, toc.html ${links(toc)}`);
 }
 
-function roadbookBinary(root) {
-  if (process.env.ROADBOOK) return resolve(process.env.ROADBOOK);
-  const found = ['release', 'debug'].map((p) => join(root, 'target', p, 'roadbook')).filter((p) => existsSync(p));
-  found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return found[0] ?? null;
-}
-
 /** Builds the synthetic book with the tiny budget; its folder, or null. */
-async function buildSynthetic(ctx) {
+function buildWithPieces(ctx) {
   const where = 'synthetic sidebar book';
-  const bin = roadbookBinary(ctx.root);
-  if (!bin) {
-    ctx.fail(where, 'no roadbook binary: cargo build (or set ROADBOOK)');
-    return null;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'roadbook-sidebar-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'src'));
-  cpSync(join(ctx.root, 'theme'), join(dir, 'theme'), { recursive: true });
-  cpSync(join(ctx.root, 'diagrams'), join(dir, 'diagrams'), { recursive: true });
-  // The shipped book.toml without what only the shipped book has (the
-  // interview library, the assessment, the reference crate).
-  const toml = readFileSync(join(ctx.root, 'book.toml'), 'utf8')
-    .split('[[preprocessor.roadbook.reference]]')[0]
-    .replace(/^(interview|assessment) *=.*$/gm, '')
-    .replace(/^missing-exercise-page *=.*$/m, 'missing-exercise-page = "warning"');
   // Folding on, as many books have it: phases folded, so a piece loads on expanding one.
-  writeFileSync(join(dir, 'book.toml'), `${toml}\n[output.html.fold]\nenable = true\nlevel = 0\n`);
-  writeFileSync(join(dir, 'src', 'SUMMARY.md'), '# Summary\n');
-  execFileSync('python3', [join(ctx.root, 'benches', 'synthetic-roadmap.py'), '--weeks', String(WEEKS),
-    '-o', join(dir, 'roadmap.md')]);
-  try {
-    execFileSync(bin, ['--root', dir, '-q', 'build', '--no-api-docs'], {
-      env: { ...process.env, ROADBOOK_SIDEBAR_BUDGET: String(BUDGET) },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch (err) {
-    ctx.fail(where, `roadbook build failed: ${err.stderr ?? err.message}`);
-    return null;
-  }
-  const book = join(dir, 'book');
-  if (!existsSync(join(book, 'toc')) || readdirSync(join(book, 'toc')).length < 3) {
+  const book = buildSynthetic(ctx, where, {
+    weeks: WEEKS,
+    toml: '[output.html.fold]\nenable = true\nlevel = 0\n',
+    env: { ROADBOOK_SIDEBAR_BUDGET: String(BUDGET) },
+  });
+  if (book && (!existsSync(join(book, 'toc')) || readdirSync(join(book, 'toc')).length < 3)) {
     ctx.fail(where, `a ${BUDGET}-byte budget gave no pieces`);
     return null;
   }
@@ -103,17 +67,9 @@ async function buildSynthetic(ctx) {
 
 /** A page recording console errors, requests outside `base` (blocked) and the pieces it asked for. */
 async function open(ctx, base) {
-  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const inside = (url) => url.startsWith(base) || url.startsWith('data:') || url.startsWith('blob:');
-  const log = { errors: [], outside: [], pieces: [] };
-  await context.route((url) => !inside(url.href), (route) => route.abort('blockedbyclient'));
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') log.errors.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => log.errors.push(`uncaught exception: ${err.message}`));
+  const { context, page, log } = await ctx.openPage(base);
+  log.pieces = [];
   page.on('request', (req) => {
-    if (!inside(req.url())) log.outside.push(req.url());
     if (/\/toc\/\d+-[0-9a-f]+\.js$/.test(req.url())) log.pieces.push(req.url());
   });
   return { context, page, log };
