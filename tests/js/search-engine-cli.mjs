@@ -1,4 +1,4 @@
-// Runs theme/search.js's engine under Node over a built book's search/
+// Runs theme/search-engine.js under Node over a built book's search/
 // folder, for the differential test against `roadbook search`
 // (crates/roadbook/tests/browser_search.rs).
 //
@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
-const { createEngine } = require('../../theme/search.js');
+const { createEngine } = require('../../theme/search-engine.js');
 
 const dir = process.argv[2];
 if (!dir) {

@@ -1,4 +1,5 @@
-// Unit tests of theme/search.js, the book's in-browser search. The query
+// Unit tests of theme/search-engine.js and theme/search.js, the book's
+// in-browser search. The query
 // language and week words mirror crates/search (query.rs, searcher/ranking.rs), so
 // the cases below are theirs; the engine runs over a small index built
 // here the way crates/search/src/browser_index.rs lays one out (without
@@ -10,8 +11,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const search = require('../../theme/search.js');
-const { parseQuery, weekHints, tokenize, osaDistance, decodeVlq, decodeDeltas, highlight, parseWeeks, createEngine } = search;
+const { parseQuery, weekHints, tokenize, osaDistance, decodeVlq, decodeDeltas, createEngine } = require('../../theme/search-engine.js');
+const { highlight, parseWeeks } = require('../../theme/search.js');
 
 const word = (text, prefix = false) => ({ word: text, prefix });
 

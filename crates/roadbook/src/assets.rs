@@ -41,6 +41,7 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
     theme!("offline.js"),
     theme!("sw.js"),
     theme!("search.js"),
+    theme!("search-engine.js"),
     theme!("search.css"),
     theme!("mock.js"),
     theme!("mock.css"),

@@ -1,4 +1,4 @@
-//! The in-browser search against the terminal's: theme/search.js's engine,
+//! The in-browser search against the terminal's: theme/search-engine.js,
 //! run under Node over the `search/` folder `roadbook build` writes into
 //! the book, must find what `roadbook search` finds (one spec, two engines).
 //! Needs `node` (Node.js 20 or later) on the PATH, as the JavaScript unit

@@ -1,6 +1,6 @@
 //! The in-browser search index: the same records as the tantivy index,
 //! tokenised by the same analyzers, written as small JavaScript files the
-//! book's `theme/search.js` loads on demand with `<script>` tags (which work
+//! book's `theme/search-engine.js` loads on demand with `<script>` tags (which work
 //! from `file://`, where `fetch` and modules do not).
 //!
 //! Every file calls one global function, `roadbookSearchShard(name, data)`,

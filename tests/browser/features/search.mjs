@@ -1,4 +1,5 @@
-// roadbook's in-browser search (theme/search.js over the book's search/
+// roadbook's in-browser search (theme/search.js and the engine it loads,
+// theme/search-engine.js, over the book's search/
 // shards), as a reader uses it: the menu bar's button and the `s` key, the
 // relevance set of the terminal search typed into the bar (>= 90 % of the
 // queries must show their page in the top 3), the kind and week filters,
@@ -29,15 +30,20 @@ export default {
   },
 };
 
-/** Bytes of every response under search/ (the index), as Chromium got them. */
+/**
+ * Bytes of every response a search loads, as Chromium got them: the index
+ * under search/ and the engine (theme/search-engine.js, loaded on the first
+ * search).
+ */
 function countSearchBytes(page) {
   const seen = { bytes: 0, files: [] };
   page.on('response', async (response) => {
-    if (!/\/search\/[^/]+\.js$/u.test(response.url())) return;
+    const url = response.url();
+    if (!/\/search\/[^/]+\.js$/u.test(url) && !/\/theme\/search-engine\.js$/u.test(url)) return;
     try {
       const body = await response.body();
       seen.bytes += body.length;
-      seen.files.push(response.url().replace(/.*\/search\//u, ''));
+      seen.files.push(url.replace(/.*\/(search\/|theme\/)/u, ''));
     } catch {
       // A response without a body (a redirect) has no bytes to count.
     }
@@ -72,11 +78,12 @@ async function expectFirstSearch(ctx, page, url, bytes) {
   const hrefs = await searchFor(page, 'circuit breaker');
   await page.screenshot({ path: `${ctx.artifacts}/search.png`, fullPage: false });
   const kb = (bytes.bytes / 1024).toFixed(1);
-  console.log(`  first search "circuit breaker": ${hrefs.length} results, ${kb} KB of index in ${bytes.files.length} files (${bytes.files.join(' ')})`);
+  console.log(`  first search "circuit breaker": ${hrefs.length} results, ${kb} KB of engine and index in ${bytes.files.length} files (${bytes.files.join(' ')})`);
   if (!hrefs.some((h) => h.includes('exercises/w01-design-failure-recovery-payment-service.html'))) {
     ctx.fail(url, `"circuit breaker" does not find the week 1 exercise: ${hrefs.slice(0, 3).join(' | ')}`);
   }
-  if (bytes.bytes > 150 * 1024) ctx.fail(url, `the first search loaded ${kb} KB of index (> 150 KB)`);
+  if (!bytes.files.includes('search-engine.js')) ctx.fail(url, 'the first search did not load the engine (theme/search-engine.js)');
+  if (bytes.bytes > 150 * 1024) ctx.fail(url, `the first search loaded ${kb} KB (> 150 KB)`);
 }
 
 /** The relevance set of crates/search/tests/relevance/queries.tsv, typed. */

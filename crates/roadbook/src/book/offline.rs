@@ -14,6 +14,9 @@ use anyhow::{Context, Result};
 /// The worker's file name at the book's root.
 pub(crate) const FILE: &str = "sw.js";
 
+/// The largest on-demand script fetched up front, in bytes.
+const PRECACHE_LIMIT: u64 = 200_000;
+
 /// The registration script whose listing in `additional-js` asks for the worker.
 const REGISTRATION: &str = "theme/offline.js";
 
@@ -42,6 +45,16 @@ pub(crate) fn write(
         precache.push(super::not_found::FILE.to_owned());
     }
     precache.extend(core_assets(&html));
+    // The scripts loaded on demand that are small enough to keep (the search
+    // engine; not Mermaid, which a page with a diagram caches when it loads
+    // it): a search offline works without one online first.
+    for name in super::on_demand::loaded_by(additional_js) {
+        let path = format!("theme/{name}");
+        let small = std::fs::metadata(dir.join(&path)).is_ok_and(|m| m.len() <= PRECACHE_LIMIT);
+        if small && !precache.contains(&path) {
+            precache.push(path);
+        }
+    }
     // The sidebar's pieces, when the book has them: a page read offline
     // loads those that scroll into its sidebar's view, not only its own.
     for piece in super::sidebar::pieces(dir)? {

@@ -3,18 +3,23 @@
 //! on a page with a diagram, from the folder it was loaded from; a book's
 //! `theme/highlight.js` stand-in (which mdBook uses in place of its own)
 //! loads the real Highlight.js only on a page with a code block that names a
-//! language. mdBook copies only what book.toml lists, so roadbook writes
-//! these scripts into the built book's `theme/` itself.
+//! language; `theme/search.js` (the search bar) loads the search engine on
+//! the first search. mdBook copies only what book.toml lists, so roadbook
+//! writes these scripts into the built book's `theme/` itself.
 
 use std::path::Path;
 
 use anyhow::Result;
 
-/// The scripts `theme/mermaid-init.js` loads, by file name in `theme/`.
-pub(crate) const SCRIPTS: &[&str] = &["mermaid.min.js", "diagram-viewer.js"];
-
-/// The loader whose listing in `additional-js` asks for [`SCRIPTS`].
-const LOADER: &str = "theme/mermaid-init.js";
+/// The loaders, as book.toml's `additional-js` lists them, and the scripts
+/// each loads, by file name in `theme/`.
+pub(crate) const LOADERS: &[(&str, &[&str])] = &[
+    (
+        "theme/mermaid-init.js",
+        &["mermaid.min.js", "diagram-viewer.js"],
+    ),
+    ("theme/search.js", &["search-engine.js"]),
+];
 
 /// The real highlighter the stand-in loads, in `theme/`.
 pub(crate) const HIGHLIGHTER: &str = "highlight.full.js";
@@ -22,8 +27,8 @@ pub(crate) const HIGHLIGHTER: &str = "highlight.full.js";
 /// What marks a book's `theme/highlight.js` as the stand-in.
 const STAND_IN_MARK: &[u8] = b"roadbook:highlight-on-demand";
 
-/// Writes [`SCRIPTS`] into the book built in `dir` when `additional_js` lists
-/// the loader, and [`HIGHLIGHTER`] when the book's `theme/highlight.js` is
+/// Writes the scripts of each of [`LOADERS`] that `additional_js` lists into
+/// the book built in `dir`, and [`HIGHLIGHTER`] when the book's `theme/highlight.js` is
 /// the stand-in: the book's own `theme/` copy where it has one (it wins, as
 /// for every theme file), roadbook's built-in one otherwise.
 pub(crate) fn write(
@@ -31,10 +36,7 @@ pub(crate) fn write(
     additional_js: &[std::path::PathBuf],
     dir: &Path,
 ) -> Result<()> {
-    let listed = additional_js
-        .iter()
-        .any(|path| path.to_string_lossy().replace('\\', "/") == LOADER);
-    let mut wanted: Vec<&str> = if listed { SCRIPTS.to_vec() } else { Vec::new() };
+    let mut wanted: Vec<&str> = loaded_by(additional_js).collect();
     let stand_in = std::fs::read(book_root.join("theme/highlight.js")).unwrap_or_default();
     if stand_in
         .windows(STAND_IN_MARK.len())
@@ -47,4 +49,18 @@ pub(crate) fn write(
         crate::assets::write_new(&dir.join("theme").join(name), &bytes)?;
     }
     Ok(())
+}
+
+/// The scripts the loaders among `additional_js` load, by file name in `theme/`.
+pub(crate) fn loaded_by(
+    additional_js: &[std::path::PathBuf],
+) -> impl Iterator<Item = &'static str> {
+    let listed: Vec<String> = additional_js
+        .iter()
+        .map(|path| path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    LOADERS
+        .iter()
+        .filter(move |(loader, _)| listed.iter().any(|path| path == loader))
+        .flat_map(|(_, scripts)| scripts.iter().copied())
 }
