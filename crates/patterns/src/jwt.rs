@@ -42,11 +42,13 @@
 //! assert!(matches!(verifier.verify(&token), Err(JwtError::Expired { .. })));
 //! ```
 
-pub mod claims;
+/// The JSON of a token's header and claims ([`crate::jwt_claims`]).
+pub use crate::jwt_claims as claims;
 
 use crate::base64url;
 use crate::clock::Clock;
-use crate::mac::{constant_time_eq, hmac_sha256};
+use crate::digest::hmac_sha256;
+use crate::mac::constant_time_eq;
 use claims::{Object, Value};
 use std::fmt;
 

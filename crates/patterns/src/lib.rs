@@ -71,9 +71,12 @@ pub mod slo;
 // (modules are added below this line)
 pub mod audit_chain;
 pub mod base64url;
+pub mod card_number;
 pub mod card_vault;
 pub mod cidr;
+pub mod digest;
 pub mod jwt;
+pub mod jwt_claims;
 pub mod ledger;
 pub mod mac;
 pub mod rbac;
