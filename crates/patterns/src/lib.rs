@@ -81,9 +81,11 @@ pub mod ledger;
 pub mod mac;
 pub mod rbac;
 pub mod sql_query;
+pub mod sql_shape;
 pub mod totp;
 pub mod uri_path;
 pub mod waf;
+pub mod waf_rules;
 
 // Week 8: Kubernetes, CI/CD and infrastructure as code.
 // (modules are added below this line)
