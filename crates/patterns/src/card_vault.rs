@@ -123,6 +123,7 @@ impl fmt::Debug for Vault {
 }
 
 // ANCHOR: tokenize
+// ANCHOR: solution
 impl Vault {
     /// An empty vault with a fingerprint key and a token generator.
     #[must_use]
@@ -169,6 +170,7 @@ impl Vault {
             .ok_or(CardError::UnknownToken)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: tokenize
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
 }
 
 // ANCHOR: constant_time_eq
+// ANCHOR: solution
 /// Byte-slice equality whose running time depends only on the lengths, not
 /// on where the first difference is.
 ///
@@ -46,6 +47,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     // early-exit comparison.
     std::hint::black_box(difference) == 0
 }
+// ANCHOR_END: solution
 // ANCHOR_END: constant_time_eq
 
 #[cfg(test)]
