@@ -78,6 +78,7 @@ pub struct OrderQuery {
 }
 
 // ANCHOR: parameterised
+// ANCHOR: solution
 impl OrderQuery {
     /// Orders of one customer.
     #[must_use]
@@ -130,6 +131,7 @@ impl OrderQuery {
         Query { sql, params }
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: parameterised
 
 #[cfg(test)]

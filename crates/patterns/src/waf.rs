@@ -181,6 +181,7 @@ impl<C: Clock + Clone> Gateway<C> {
     }
 
     // ANCHOR: inspect
+    // ANCHOR: solution
     /// Decides what happens to `request`.
     pub fn inspect(&mut self, request: &HttpRequest) -> Verdict {
         let refuse = |status, reason| Verdict::Refuse { status, reason };
@@ -248,6 +249,7 @@ impl<C: Clock + Clone> Gateway<C> {
         }
         Verdict::Forward { path, score }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: inspect
 }
 
