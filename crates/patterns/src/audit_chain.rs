@@ -36,7 +36,7 @@
 //! assert_eq!(verify(&entries, None), Err(ChainError::Edited { seq: 0 }));
 //! ```
 
-use crate::mac::{hex, sha256};
+use crate::digest::{hex, sha256};
 use std::fmt;
 
 /// One journal entry.

@@ -22,8 +22,9 @@
 //!   the existing token by a *keyed* fingerprint, HMAC-SHA-256 under a vault
 //!   secret, which the brute force above cannot reproduce without the key.
 //!
-//! The Luhn check (ISO/IEC 7812) catches every single mistyped digit and most
-//! swapped neighbours before a charge is even attempted.
+//! The Luhn check ([`crate::card_number`], ISO/IEC 7812) catches every single
+//! mistyped digit and most swapped neighbours before a charge is even
+//! attempted.
 //!
 //! Tokens here come from the injected [`SeededRng`] so that examples are
 //! exact; a real vault draws them from the operating system's CSPRNG.
@@ -44,83 +45,13 @@
 //! assert_eq!(vault.tokenize("4242424242424242").unwrap().token, card.token);
 //! ```
 
-use crate::mac::hmac_sha256;
+use crate::card_number::{digits, luhn_sum};
+use crate::digest::hmac_sha256;
 use crate::rng::SeededRng;
 use std::collections::HashMap;
 use std::fmt;
 
-// ANCHOR: luhn
-/// Whether `number` (digits, optionally grouped by spaces or dashes) has
-/// 12 to 19 digits and a valid Luhn check digit.
-#[must_use]
-pub fn luhn_valid(number: &str) -> bool {
-    digits(number).is_some_and(|d| luhn_sum(&d).is_multiple_of(10))
-}
-
-/// The Luhn sum: from the right, every second digit is doubled and, if
-/// that gives two digits, their sum is taken (`2 × 8 = 16 → 7`).
-fn luhn_sum(digits: &[u8]) -> u32 {
-    digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            let d = u32::from(d);
-            if i % 2 == 1 {
-                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-            } else {
-                d
-            }
-        })
-        .sum()
-}
-// ANCHOR_END: luhn
-
-/// The digits of a card number, or `None` if it has other characters or a
-/// length outside 12..=19.
-fn digits(number: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(19);
-    for c in number.chars() {
-        match c {
-            '0'..='9' => out.push(c as u8 - b'0'),
-            ' ' | '-' => {}
-            _ => return None,
-        }
-    }
-    (12..=19).contains(&out.len()).then_some(out)
-}
-
-/// The card network, from the number's leading digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Brand {
-    /// Starts with 4.
-    Visa,
-    /// 51-55 or 2221-2720.
-    Mastercard,
-    /// 34 or 37.
-    Amex,
-    /// 6011 or 65.
-    Discover,
-    /// Anything else.
-    Other,
-}
-
-impl Brand {
-    fn of(digits: &[u8]) -> Self {
-        let prefix = |n: usize| {
-            digits[..n]
-                .iter()
-                .fold(0u32, |acc, &d| acc * 10 + u32::from(d))
-        };
-        match (prefix(1), prefix(2), prefix(4)) {
-            (4, _, _) => Self::Visa,
-            (_, 51..=55, _) | (_, _, 2221..=2720) => Self::Mastercard,
-            (_, 34 | 37, _) => Self::Amex,
-            (_, 65, _) | (_, _, 6011) => Self::Discover,
-            _ => Self::Other,
-        }
-    }
-}
+pub use crate::card_number::{Brand, luhn_valid};
 
 /// A vault token: random, meaningless outside the vault.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -192,6 +123,7 @@ impl fmt::Debug for Vault {
 }
 
 // ANCHOR: tokenize
+// ANCHOR: solution
 impl Vault {
     /// An empty vault with a fingerprint key and a token generator.
     #[must_use]
@@ -238,72 +170,13 @@ impl Vault {
             .ok_or(CardError::UnknownToken)
     }
 }
+// ANCHOR_END: solution
 // ANCHOR_END: tokenize
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mac::sha256;
-
-    /// Published test numbers: the Luhn example of ISO/IEC 7812 texts
-    /// (79927398713) and the card networks' test PANs.
-    #[test]
-    fn published_valid_numbers_pass() {
-        for pan in [
-            "79927398713",      // 11 digits: a valid Luhn number, too short for a card
-            "4111111111111111", // Visa
-            "4242424242424242", // Visa
-            "4012888888881881", // Visa
-            "5555555555554444", // Mastercard
-            "2223003122003222", // Mastercard 2-series
-            "378282246310005",  // Amex
-            "6011111111111117", // Discover
-        ] {
-            assert!(
-                luhn_sum(&pan.bytes().map(|b| b - b'0').collect::<Vec<_>>()).is_multiple_of(10),
-                "{pan}"
-            );
-        }
-        assert!(!luhn_valid("79927398713"), "cards have at least 12 digits");
-        assert!(luhn_valid("378282246310005"));
-    }
-
-    #[test]
-    fn every_other_check_digit_fails() {
-        for last in 0..=9 {
-            assert_eq!(luhn_valid(&format!("411111111111111{last}")), last == 1);
-            let short = format!("7992739871{last}");
-            assert_eq!(
-                luhn_sum(&short.bytes().map(|b| b - b'0').collect::<Vec<_>>()).is_multiple_of(10),
-                last == 3
-            );
-        }
-    }
-
-    #[test]
-    fn every_single_digit_typo_is_caught() {
-        let pan: Vec<u8> = "4242424242424242".bytes().map(|b| b - b'0').collect();
-        for at in 0..pan.len() {
-            for d in 0..=9 {
-                if d != pan[at] {
-                    let mut typo = pan.clone();
-                    typo[at] = d;
-                    assert!(!luhn_sum(&typo).is_multiple_of(10));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn brands_come_from_the_prefix() {
-        let brand = |pan: &str| Brand::of(&digits(pan).unwrap());
-        assert_eq!(brand("4111111111111111"), Brand::Visa);
-        assert_eq!(brand("5555555555554444"), Brand::Mastercard);
-        assert_eq!(brand("2223003122003222"), Brand::Mastercard);
-        assert_eq!(brand("378282246310005"), Brand::Amex);
-        assert_eq!(brand("6011111111111117"), Brand::Discover);
-        assert_eq!(brand("3566002020360505"), Brand::Other); // JCB
-    }
+    use crate::digest::{hex, sha256};
 
     #[test]
     fn the_payment_side_never_holds_the_pan() {
@@ -326,6 +199,37 @@ mod tests {
     }
 
     #[test]
+    fn the_same_card_keeps_its_token_however_it_is_written() {
+        let mut vault = Vault::new(b"k".to_vec(), SeededRng::new(1));
+        let first = vault.tokenize("4242 4242 4242 4242").unwrap();
+        assert_eq!(vault.tokenize("4242-4242-4242-4242"), Ok(first.clone()));
+        assert_eq!(vault.tokenize("4242424242424242"), Ok(first.clone()));
+        assert_eq!(
+            vault.detokenize_for_processor(&first.token),
+            Ok("4242424242424242")
+        );
+    }
+
+    #[test]
+    fn brand_and_last_four_are_what_the_payment_side_keeps() {
+        let mut vault = Vault::new(b"k".to_vec(), SeededRng::new(1));
+        for (pan, brand, last4) in [
+            ("4111 1111 1111 1111", Brand::Visa, "1111"),
+            ("2223-0031-2200-3222", Brand::Mastercard, "3222"),
+            ("378282246310005", Brand::Amex, "0005"),
+            ("6011111111111117", Brand::Discover, "1117"),
+        ] {
+            let stored = vault.tokenize(pan).unwrap();
+            assert_eq!(
+                (stored.brand, stored.last4.as_str()),
+                (brand, last4),
+                "{pan}"
+            );
+            assert_eq!(stored.masked(), format!("**** **** **** {last4}"));
+        }
+    }
+
+    #[test]
     fn malformed_numbers_are_refused() {
         let mut vault = Vault::new(b"k".to_vec(), SeededRng::new(1));
         assert_eq!(
@@ -338,21 +242,41 @@ mod tests {
         );
         assert_eq!(vault.tokenize("42424242"), Err(CardError::NotACardNumber));
         assert_eq!(vault.tokenize(""), Err(CardError::NotACardNumber));
+        assert_eq!(
+            vault.tokenize("79927398713"),
+            Err(CardError::NotACardNumber),
+            "a valid Luhn number, but 11 digits are no card"
+        );
     }
 
     /// Why the token is random and the fingerprint keyed: an unkeyed hash of
-    /// a PAN falls to brute force over the 100 000 Luhn-valid candidates.
+    /// a PAN falls to brute force over the 100 000 Luhn-valid candidates that
+    /// the BIN and the last four leave, and a token made from one would too.
     #[test]
-    fn an_unkeyed_pan_hash_is_reversed_by_brute_force() {
-        let leaked = sha256(b"4012888888881881");
-        let (bin, last4) = ("401288", "1881");
-        let mut tried = 0;
-        let found = (0..1_000_000u32)
+    fn an_unkeyed_pan_hash_is_reversed_by_brute_force_and_a_token_is_not_one() {
+        let pan = "4012888888881881";
+        let mut vault = Vault::new(b"vault-fingerprint-key".to_vec(), SeededRng::new(3));
+        let stored = vault.tokenize(pan).unwrap();
+        let (bin, last4) = ("401288", stored.last4.as_str());
+        let candidates: Vec<String> = (0..1_000_000u32)
             .map(|middle| format!("{bin}{middle:06}{last4}"))
             .filter(|pan| luhn_valid(pan))
-            .inspect(|_| tried += 1)
-            .find(|pan| sha256(pan.as_bytes()) == leaked);
-        assert_eq!(found.as_deref(), Some("4012888888881881"));
-        assert!(tried <= 100_000);
+            .collect();
+        assert_eq!(candidates.len(), 100_000);
+
+        let leaked = sha256(pan.as_bytes());
+        let found = candidates.iter().find(|c| sha256(c.as_bytes()) == leaked);
+        assert_eq!(found.map(String::as_str), Some(pan));
+
+        // The vault's token is no unkeyed hash of any candidate, in whole
+        // or in part, so the same search finds nothing behind it.
+        let token = stored.token.as_str().trim_start_matches("tok_");
+        assert!(!token.is_empty());
+        assert!(
+            candidates
+                .iter()
+                .all(|c| !hex(&sha256(c.as_bytes())).contains(token)),
+            "{token} is part of the SHA-256 of a candidate PAN"
+        );
     }
 }

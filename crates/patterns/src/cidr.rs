@@ -73,6 +73,7 @@ impl fmt::Display for CidrError {
 impl std::error::Error for CidrError {}
 
 // ANCHOR: contains
+// ANCHOR: solution
 fn bits(addr: IpAddr) -> (u128, u8) {
     match addr {
         IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
@@ -88,8 +89,10 @@ fn mask(prefix: u8, width: u8) -> u128 {
         (u128::MAX << (128 - u32::from(prefix))) >> (128 - u32::from(width))
     }
 }
+// ANCHOR_END: solution
 
 impl Cidr {
+    // ANCHOR: solution
     /// Whether `addr` is inside this block. IPv4-mapped IPv6 addresses
     /// count as the IPv4 address they carry.
     #[must_use]
@@ -102,6 +105,7 @@ impl Cidr {
         let (n, _) = bits(self.network);
         a & mask(self.prefix, width) == n
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: contains
 
     /// The prefix length.
@@ -205,6 +209,7 @@ impl AccessList {
         self
     }
 
+    // ANCHOR: solution
     /// The decision of the longest matching prefix; deny wins a tie.
     #[must_use]
     pub fn decide(&self, addr: IpAddr) -> Decision {
@@ -216,6 +221,7 @@ impl AccessList {
             .max_by_key(|(block, decision)| (block.prefix, *decision == Decision::Deny))
             .map_or(self.default, |&(_, decision)| decision)
     }
+    // ANCHOR_END: solution
 }
 // ANCHOR_END: decide
 

@@ -42,11 +42,13 @@
 //! assert!(matches!(verifier.verify(&token), Err(JwtError::Expired { .. })));
 //! ```
 
-pub mod claims;
+/// The JSON of a token's header and claims ([`crate::jwt_claims`]).
+pub use crate::jwt_claims as claims;
 
 use crate::base64url;
 use crate::clock::Clock;
-use crate::mac::{constant_time_eq, hmac_sha256};
+use crate::digest::hmac_sha256;
+use crate::mac::constant_time_eq;
 use claims::{Object, Value};
 use std::fmt;
 
@@ -111,6 +113,7 @@ impl fmt::Display for JwtError {
 impl std::error::Error for JwtError {}
 
 impl Hs256Key {
+    // ANCHOR: solution
     /// A key from raw bytes; refuses fewer than 32.
     pub fn new(bytes: Vec<u8>) -> Result<Self, JwtError> {
         if bytes.len() < 32 {
@@ -118,6 +121,7 @@ impl Hs256Key {
         }
         Ok(Self(bytes))
     }
+    // ANCHOR_END: solution
 
     /// Signs `claims` with the header `{"alg":"HS256","typ":"JWT"}`.
     #[must_use]
@@ -129,6 +133,7 @@ impl Hs256Key {
         self.sign_parts(r#"{"alg":"HS256","typ":"JWT"}"#, &claims::to_json(&claims))
     }
 
+    // ANCHOR: solution
     /// Signs a header and claims given as JSON text, exactly as written (the
     /// RFC examples put `\r\n` inside theirs).
     #[must_use]
@@ -141,6 +146,7 @@ impl Hs256Key {
         let tag = hmac_sha256(&self.0, signing_input.as_bytes());
         format!("{signing_input}.{}", base64url::encode(&tag))
     }
+    // ANCHOR_END: solution
 }
 
 /// Checks HS256 tokens against one key and a clock.
@@ -172,6 +178,7 @@ impl<C: Clock> Verifier<C> {
         }
     }
 
+    // ANCHOR: solution
     /// The claims of a valid token, or why it is refused.
     pub fn verify(&self, token: &str) -> Result<Object, JwtError> {
         let mut parts = token.split('.');
@@ -215,6 +222,7 @@ impl<C: Clock> Verifier<C> {
         }
         Ok(claims)
     }
+    // ANCHOR_END: solution
 }
 // ANCHOR_END: verify
 

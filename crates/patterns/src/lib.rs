@@ -71,16 +71,21 @@ pub mod slo;
 // (modules are added below this line)
 pub mod audit_chain;
 pub mod base64url;
+pub mod card_number;
 pub mod card_vault;
 pub mod cidr;
+pub mod digest;
 pub mod jwt;
+pub mod jwt_claims;
 pub mod ledger;
 pub mod mac;
 pub mod rbac;
 pub mod sql_query;
+pub mod sql_shape;
 pub mod totp;
 pub mod uri_path;
 pub mod waf;
+pub mod waf_rules;
 
 // Week 8: Kubernetes, CI/CD and infrastructure as code.
 // (modules are added below this line)

@@ -191,6 +191,7 @@ impl Policy {
     }
 
     // ANCHOR: check
+    // ANCHOR: solution
     /// Whether `subject` may use `permission` on something at `store`.
     pub fn check(
         &self,
@@ -252,6 +253,7 @@ impl Policy {
         }
         (permissions, global)
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: check
 }
 

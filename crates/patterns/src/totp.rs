@@ -69,6 +69,7 @@ fn tag(algorithm: Algorithm, secret: &[u8], counter: u64) -> Vec<u8> {
 }
 
 // ANCHOR: hotp
+// ANCHOR: solution
 /// HOTP (RFC 4226 §5.3): the `digits`-digit code for `counter`.
 #[must_use]
 pub fn hotp(algorithm: Algorithm, secret: &[u8], counter: u64, digits: u32) -> u32 {
@@ -84,6 +85,7 @@ pub fn hotp(algorithm: Algorithm, secret: &[u8], counter: u64, digits: u32) -> u
     ]) & 0x7fff_ffff;
     bits % 10u32.pow(digits)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: hotp
 
 /// One user's TOTP factor: algorithm, shared secret, code length and step.
@@ -190,6 +192,7 @@ impl<C: Clock> TotpVerifier<C> {
         }
     }
 
+    // ANCHOR: solution
     /// Accepts `code` if it belongs to the current step or one step either
     /// side, and that step is later than any accepted before. Returns the
     /// step it matched.
@@ -222,6 +225,7 @@ impl<C: Clock> TotpVerifier<C> {
             }
         }
     }
+    // ANCHOR_END: solution
 }
 // ANCHOR_END: verify
 

@@ -87,6 +87,7 @@ fn hex_value(c: u8) -> Option<u8> {
 }
 
 // ANCHOR: decode
+// ANCHOR: solution
 /// Percent-decodes `raw` once, returning the bytes and, for each, the offset
 /// in `raw` where it came from. Refuses malformed and doubly-encoded
 /// escapes.
@@ -116,9 +117,11 @@ pub fn percent_decode(raw: &str) -> Result<Vec<(u8, usize)>, PathError> {
     }
     Ok(out)
 }
+// ANCHOR_END: solution
 // ANCHOR_END: decode
 
 // ANCHOR: remove_dot_segments
+// ANCHOR: solution
 /// RFC 3986 §5.2.4, step by step: move segments from the input buffer to
 /// the output buffer, resolving `.` and `..` on the way.
 #[must_use]
@@ -157,6 +160,7 @@ pub fn remove_dot_segments(path: &str) -> String {
     }
     output
 }
+// ANCHOR_END: solution
 // ANCHOR_END: remove_dot_segments
 
 // ANCHOR: normalize

@@ -10,10 +10,10 @@
 //! 3. **Canonical path** ([`crate::uri_path`]): decoded once, dot segments
 //!    removed, double encoding refused. Every later rule, and the router,
 //!    sees the same path the backend will.
-//! 4. **Scored rules**, in the style of the OWASP Core Rule Set's anomaly
-//!    scoring: each matching rule adds its severity (critical 5, error 4,
-//!    warning 3, notice 2) and the request is blocked when the sum reaches a
-//!    threshold (5, the CRS default). One strong signal blocks at once; weak
+//! 4. **Scored rules** ([`crate::waf_rules`]), in the style of the OWASP
+//!    Core Rule Set's anomaly scoring: each matching rule adds its severity
+//!    (critical 5, error 4, warning 3, notice 2) and the request is blocked
+//!    when the sum reaches a threshold (5, the CRS default). One strong signal blocks at once; weak
 //!    signals (no `User-Agent`, SQL words in a search box) block only
 //!    together, which keeps false positives down.
 //!
@@ -44,6 +44,7 @@ use crate::cidr::{AccessList, Cidr, Decision};
 use crate::clock::Clock;
 use crate::rate_limit::{Gcra, Quota};
 use crate::uri_path::{PathError, normalize_path, percent_decode};
+pub use crate::waf_rules::{Rule, Severity, Target, default_rules};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -94,43 +95,6 @@ impl HttpRequest {
             ..self
         }
     }
-}
-
-/// How much a matching rule adds to the anomaly score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// 5: enough to block alone.
-    Critical = 5,
-    /// 4.
-    Error = 4,
-    /// 3.
-    Warning = 3,
-    /// 2.
-    Notice = 2,
-}
-
-/// What a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Each decoded query value and the body, lowercased.
-    Input,
-    /// The `User-Agent` header, lowercased (`""` if absent).
-    UserAgent,
-}
-
-/// One scored rule.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    /// Its number (CRS-style).
-    pub id: u32,
-    /// What it detects.
-    pub description: &'static str,
-    /// Its score.
-    pub severity: Severity,
-    /// Where it looks.
-    pub target: Target,
-    /// Whether the (lowercased, decoded) text matches.
-    pub matches: fn(&str) -> bool,
 }
 
 /// Why a request was refused.
@@ -217,6 +181,7 @@ impl<C: Clock + Clone> Gateway<C> {
     }
 
     // ANCHOR: inspect
+    // ANCHOR: solution
     /// Decides what happens to `request`.
     pub fn inspect(&mut self, request: &HttpRequest) -> Verdict {
         let refuse = |status, reason| Verdict::Refuse { status, reason };
@@ -284,6 +249,7 @@ impl<C: Clock + Clone> Gateway<C> {
         }
         Verdict::Forward { path, score }
     }
+    // ANCHOR_END: solution
     // ANCHOR_END: inspect
 }
 
@@ -305,124 +271,6 @@ fn query_values(query: &str) -> Result<Vec<String>, PathError> {
         })
         .collect()
 }
-
-// ANCHOR: rules
-/// Whether `word` occurs in `text` as a whole word.
-fn has_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
-    })
-}
-
-/// A quote, then `or`/`and`, then a comparison: `' or '1'='1`, `' and 1=1`.
-fn sql_tautology(s: &str) -> bool {
-    s.match_indices('\'').any(|(i, _)| {
-        let rest = s[i + 1..].trim_start();
-        ["or ", "and "].iter().any(|op| {
-            rest.strip_prefix(op).is_some_and(|tail| {
-                tail.contains('=')
-                    || tail.contains('<')
-                    || tail.contains('>')
-                    || has_word(tail, "like")
-            })
-        })
-    })
-}
-
-/// The rules the gateway scores with.
-#[must_use]
-pub fn default_rules() -> Vec<Rule> {
-    use Severity::{Critical, Notice, Warning};
-    vec![
-        Rule {
-            id: 930100,
-            description: "path traversal in a parameter",
-            severity: Critical,
-            target: Target::Input,
-            matches: |s| s.contains("../") || s.contains("..\\"),
-        },
-        Rule {
-            id: 941100,
-            description: "script injection (XSS)",
-            severity: Critical,
-            target: Target::Input,
-            matches: |s| {
-                s.contains("<script")
-                    || s.contains("javascript:")
-                    || s.contains("onerror=")
-                    || s.contains("onload=")
-            },
-        },
-        Rule {
-            id: 942100,
-            description: "SQL tautology after a quote",
-            severity: Critical,
-            target: Target::Input,
-            matches: sql_tautology,
-        },
-        Rule {
-            id: 942190,
-            description: "UNION SELECT",
-            severity: Critical,
-            target: Target::Input,
-            matches: |s| {
-                s.match_indices("union")
-                    .any(|(i, _)| s[i + 5..].trim_start().starts_with("select"))
-            },
-        },
-        Rule {
-            id: 942440,
-            description: "SQL comment or statement end after a quote",
-            severity: Critical,
-            target: Target::Input,
-            matches: |s| {
-                ["'--", "' --", "';", "'/*", "'#"]
-                    .iter()
-                    .any(|p| s.contains(p))
-            },
-        },
-        Rule {
-            id: 920270,
-            description: "control character in a parameter",
-            severity: Critical,
-            target: Target::Input,
-            matches: |s| {
-                s.chars()
-                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-            },
-        },
-        Rule {
-            id: 942300,
-            description: "SQL keywords SELECT … FROM",
-            severity: Warning,
-            target: Target::Input,
-            matches: |s| {
-                s.find("select").is_some_and(|i| has_word(&s[i..], "from")) && has_word(s, "select")
-            },
-        },
-        Rule {
-            id: 913100,
-            description: "scanner user agent",
-            severity: Warning,
-            target: Target::UserAgent,
-            matches: |ua| {
-                ["sqlmap", "nikto", "nmap", "masscan", "dirbuster"]
-                    .iter()
-                    .any(|t| ua.contains(t))
-            },
-        },
-        Rule {
-            id: 920320,
-            description: "missing User-Agent",
-            severity: Notice,
-            target: Target::UserAgent,
-            matches: str::is_empty,
-        },
-    ]
-}
-// ANCHOR_END: rules
 
 #[cfg(test)]
 mod tests {
@@ -607,15 +455,5 @@ mod tests {
             &clock,
         );
         assert_eq!((fp, missed.len()), (0, 2));
-    }
-
-    #[test]
-    fn rule_helpers_respect_word_boundaries() {
-        assert!(has_word("select x from y", "from"));
-        assert!(!has_word("fromage blanc", "from"));
-        assert!(sql_tautology("x' or '1'='1"));
-        assert!(sql_tautology("x' and 1=1"));
-        assert!(!sql_tautology("o'brien or sons"));
-        assert!(!sql_tautology("rock 'n' roll and jazz"));
     }
 }

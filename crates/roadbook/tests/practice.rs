@@ -123,7 +123,21 @@ fn the_book_offers_each_kit_as_a_zip_with_the_same_bytes_every_build() {
     }
     let one = zips(&root.join("one"));
     assert_eq!(one, zips(&root.join("two")));
-    assert!(one.len() >= 15, "{} kits", one.len());
+    // Every exercise page has a kit.
+    let pages = std::fs::read_dir(root.join("src/exercises"))
+        .unwrap()
+        .filter(|entry| {
+            let path = entry.as_ref().unwrap().path();
+            path.extension().is_some_and(|ext| ext == "md")
+        })
+        .count();
+    assert!(pages >= 30, "{pages} exercise pages");
+    assert_eq!(
+        one.len(),
+        pages,
+        "{} kits for {pages} exercise pages",
+        one.len()
+    );
 
     let (_, bytes) = one
         .iter()

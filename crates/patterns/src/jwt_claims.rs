@@ -1,5 +1,6 @@
 //! The JSON of a token's header and claims: one flat object whose values are
-//! strings, integers, booleans or `null`.
+//! strings, integers, booleans or `null`. The `jwt` module reads and writes
+//! its tokens' parts with it, and names it `jwt::claims`.
 //!
 //! That is all a Go Coffee session token carries (`sub`, `role`, `exp`, …),
 //! so the parser accepts exactly that and refuses the rest: nested objects,
@@ -7,6 +8,15 @@
 //! refuse duplicates or keep the last one; refusing is the safe reading, since
 //! two components that pick different duplicates disagree about who the
 //! token is for. The tests check every accepted object against `serde_json`.
+//!
+//! ```
+//! use coffee_patterns::jwt_claims::{parse, to_json, Value};
+//!
+//! let claims = parse(r#"{"sub":"barista-17", "exp":1800000900, "mfa":true}"#).unwrap();
+//! assert_eq!(claims["exp"], Value::Int(1_800_000_900));
+//! assert_eq!(to_json(&claims), r#"{"exp":1800000900,"mfa":true,"sub":"barista-17"}"#);
+//! assert_eq!(parse(r#"{"sub":"ana","sub":"admin"}"#).unwrap_err().reason, "duplicate member name");
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
