@@ -261,8 +261,34 @@
             milestones,
             tracks,
             aliases: outline.aliases || {},
+            stamp: outline.stamp,
             complete: loaded.length === outline.parts,
         };
+    }
+
+    /**
+     * The record of finished units this browser keeps (`store.local`), so
+     * that a page of a big book, which loads only the parts it shows, can
+     * mark in the sidebar the units finished elsewhere: `record` updated
+     * with the units of `data` (finished per `byWeek`, from `tallies`). A
+     * record is for one build's data (`data.stamp`) and one track (the
+     * stored plan's, which decides what is skipped; null: the whole plan);
+     * it starts over when either changed. Returns `{stamp, track, units:
+     * {unitId: path}}`.
+     */
+    function rememberFinished(record, data, track, byWeek) {
+        const mine = track === undefined ? null : track;
+        const valid = record && typeof record === 'object' && record.stamp === data.stamp && record.track === mine;
+        const units = valid && record.units && typeof record.units === 'object' ? Object.assign({}, record.units) : {};
+        for (const week of data.weeks) {
+            const count = byWeek[week.id];
+            if (count && count.remaining === 0 && count.done > 0) {
+                units[week.id] = week.path;
+            } else {
+                delete units[week.id];
+            }
+        }
+        return { stamp: data.stamp, track: mine, units };
     }
 
     /**
@@ -488,6 +514,7 @@
         partFile,
         partsFor,
         assemble,
+        rememberFinished,
         itemStates,
         tally,
         tallies,

@@ -310,19 +310,34 @@
         }
     };
 
-    // Finished units get a ✓ in the sidebar.
+    // Finished units get a ✓ in the sidebar: those of the page's data, and
+    // the others this browser saw finished (a big book's page has the parts
+    // of what it shows only; model.rememberFinished).
     const markSidebar = (byWeek) => {
-        for (const week of journey.data.weeks) {
-            const done = byWeek[week.id].remaining === 0 && byWeek[week.id].done > 0;
-            for (const link of document.querySelectorAll('.sidebar a[href$="' + week.path + '"]')) {
-                let mark = link.querySelector('.roadbook-week-done');
-                if (done && mark === null) {
-                    mark = document.createElement('span');
+        const before = store.local('finished');
+        const plan = store.get('plan');
+        const track = plan && typeof plan.track === 'string' ? plan.track : null;
+        const record = model.rememberFinished(before, journey.data, track, byWeek);
+        if (JSON.stringify(record) !== JSON.stringify(before)) {
+            store.setLocal('finished', record);
+        }
+        const paths = Object.values(record.units);
+        const finished = (link) => {
+            const href = link.getAttribute('href') || '';
+            return paths.some((path) => href === path || href.endsWith('/' + path));
+        };
+        for (const mark of document.querySelectorAll('.sidebar .roadbook-week-done')) {
+            if (!finished(mark.parentElement)) {
+                mark.remove();
+            }
+        }
+        for (const path of paths) {
+            for (const link of document.querySelectorAll('.sidebar a[href$="' + path + '"]')) {
+                if (finished(link) && link.querySelector('.roadbook-week-done') === null) {
+                    const mark = document.createElement('span');
                     mark.className = 'roadbook-week-done';
                     mark.innerHTML = ' ✓<span class="roadbook-sr-only"> (finished)</span>';
                     link.appendChild(mark);
-                } else if (!done && mark !== null) {
-                    mark.remove();
                 }
             }
         }

@@ -76,6 +76,8 @@
         const persistent = storage !== null && storage !== undefined;
         const backend = persistent ? storage : memoryStorage();
         const prefix = 'roadbook:' + rootPath + ':';
+        // What this browser derives for itself: never exported, not stamped.
+        const localPrefix = 'roadbook-local:' + rootPath + ':';
         const listeners = [];
 
         const read = (key) => {
@@ -128,6 +130,28 @@
                     backend.removeItem(prefix + key);
                 } catch (e) {
                     // Nothing to do: the key stays.
+                }
+            },
+            /**
+             * What this browser keeps for itself under `key` (a cache
+             * derived from the store), or null: not one of `entries`, so
+             * never exported, and no `storage` event reaches the listeners.
+             */
+            local(key) {
+                try {
+                    const raw = backend.getItem(localPrefix + key);
+                    return raw === null ? null : JSON.parse(raw);
+                } catch (e) {
+                    return null;
+                }
+            },
+            /** Keeps `value` as `local(key)`; false when the browser refused. */
+            setLocal(key, value) {
+                try {
+                    backend.setItem(localPrefix + key, JSON.stringify(value));
+                    return true;
+                } catch (e) {
+                    return false;
                 }
             },
             /** Every `[key, {t, v}]` whose key starts with `start`, sorted by key. */

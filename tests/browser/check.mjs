@@ -13,7 +13,8 @@
 // reported with its source file and line); then each learner feature's own
 // checks of features/*.mjs (search, progress, ...) run in both modes.
 //
-// Usage: node check.mjs [--root DIR] [--book DIR] [--only file|http]
+// Usage: node check.mjs [--root DIR] [--book DIR] [--only file|http] [--feature NAME]
+// (--feature: only features/NAME.mjs, without the page checks, while working on it)
 // Exit code: 0 all passed; 1 a check failed (each failure is printed with the
 // page it is on); 2 the check could not run. The last line is the tally,
 // `browser: N passed, M failed`.
@@ -70,7 +71,7 @@ async function main() {
     if (args.only !== 'http') {
       const base = pathToFileURL(book + sep).href;
       await checkSite(browser, 'file', base, pages);
-      await checkDiagrams(browser, base, [pages.phase]);
+      if (!args.feature) await checkDiagrams(browser, base, [pages.phase]);
     }
     if (args.only !== 'file') {
       const { server, base } = await serve(book, siteUrl());
@@ -93,8 +94,8 @@ function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 1) {
     const name = argv[i].replace(/^--/, '');
-    if (!['root', 'book', 'only'].includes(name) || argv[i + 1] === undefined) {
-      console.error(`usage: node check.mjs [--root DIR] [--book DIR] [--only file|http]`);
+    if (!['root', 'book', 'only', 'feature'].includes(name) || argv[i + 1] === undefined) {
+      console.error(`usage: node check.mjs [--root DIR] [--book DIR] [--only file|http] [--feature NAME]`);
       process.exit(2);
     }
     out[name] = argv[i + 1];
@@ -158,7 +159,7 @@ async function load(page, url) {
 async function checkSite(browser, mode, base, pages) {
   console.log(`\n== ${mode}: ${base}`);
   mkdirSync(join(artifacts, mode), { recursive: true });
-  for (const [name, path] of Object.entries(pages)) {
+  for (const [name, path] of Object.entries(args.feature ? {} : pages)) {
     const url = base + path;
     console.log(`${name}: ${url}`);
     const { context, page, log } = await openPage(browser, base);
@@ -184,7 +185,8 @@ async function checkSite(browser, mode, base, pages) {
 async function runFeatures(browser, mode, base, pages) {
   const dir = join(here, 'features');
   if (!existsSync(dir)) return;
-  const names = readdirSync(dir).filter((n) => n.endsWith('.mjs')).sort();
+  const names = readdirSync(dir).filter((n) => n.endsWith('.mjs') && (!args.feature || n === `${args.feature}.mjs`)).sort();
+  if (names.length === 0) throw new Error(`no feature ${args.feature}: features/ has ${readdirSync(dir).join(', ')}`);
   for (const file of names) {
     const feature = (await import(pathToFileURL(join(dir, file)).href)).default;
     console.log(`${feature.name} (features/${file})`);

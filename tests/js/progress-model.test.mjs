@@ -291,3 +291,29 @@ test('a page loads the parts of what it shows, and only those', () => {
   assert.ok(one.weeks.some((w) => w.id === 'w02'));
   assert.ok(one.items.every((i) => one.weeks.some((w) => w.id === i.week)));
 });
+
+test('finished units are remembered for the pages that load only their own parts', () => {
+  const { outline, parts } = split(5);
+  const all = P.assemble(outline, parts);
+  const store = newStore();
+  for (const id of ['w01-a']) P.setState(store, id, 'done', false);
+  const count = (data) => P.tallies(data, P.itemStates(data, (id, checked) => P.stateOf(store, id, checked), P.planWeeks(data, null))).byWeek;
+  // The home page (every part): week 1 is finished (w01-b is ticked in the roadmap).
+  let record = P.rememberFinished(null, all, null, count(all));
+  assert.deepEqual(record, { stamp: '0a1b2c3d', track: null, units: { w01: 'weeks/week-01.html' } });
+  // Week 3's page has its part only: it adds what it knows and keeps week 1.
+  const of = (id) => P.partOf(outline, id);
+  const three = P.assemble(outline, { [of('w03')]: parts[of('w03')] });
+  P.setState(store, 'w03-d', 'done', false);
+  record = P.rememberFinished(record, three, null, count(three));
+  assert.deepEqual(Object.keys(record.units).sort(), ['w01', 'w03']);
+  // Week 1 undone on its page: it is forgotten there.
+  P.setState(store, 'w01-a', 'not-started', false);
+  const one = P.assemble(outline, { [of('w01')]: parts[of('w01')] });
+  record = P.rememberFinished(record, one, null, count(one));
+  assert.deepEqual(Object.keys(record.units), ['w03']);
+  // Another track, or another build's data: the record starts over.
+  assert.deepEqual(P.rememberFinished(record, one, 'track-fast', count(one)).units, {});
+  assert.deepEqual(P.rememberFinished(record, Object.assign({}, one, { stamp: 'ffffffff' }), null, count(one)).units, {});
+  assert.deepEqual(P.rememberFinished('damaged', one, null, count(one)).units, {});
+});

@@ -70,3 +70,17 @@ test('change events reach listeners only for this book', () => {
   store.notify(null);
   assert.deepEqual(seen, ['progress:x', null]);
 });
+
+test('what a browser keeps for itself is namespaced, survives, and is never exported', () => {
+  const shared = memoryStorage();
+  const a = createStore(shared, '/a/', () => 1);
+  const b = createStore(shared, '/b/', () => 1);
+  assert.equal(a.local('finished'), null);
+  assert.equal(a.setLocal('finished', { units: { w01: 'weeks/week-01.html' } }), true);
+  assert.deepEqual(a.local('finished'), { units: { w01: 'weeks/week-01.html' } });
+  assert.equal(b.local('finished'), null, 'another book');
+  assert.deepEqual(createStore(shared, '/a/', () => 2).local('finished'), { units: { w01: 'weeks/week-01.html' } }, 'after a reload');
+  assert.deepEqual(a.entries(''), [], 'not an entry: export and import never see it');
+  shared.setItem('roadbook-local:/a/:broken', '{not json');
+  assert.equal(a.local('broken'), null);
+});

@@ -2,7 +2,8 @@
 // shipped book's data is small, so every page loads all of it (`whole`).
 // A synthetic book of 40 weeks (../synthetic.mjs) is past that: from
 // file:// and over http, its week page loads the outline and the one part
-// its unit's ID names, and counts and ticks as before; its phase page loads
+// its unit's ID names, and counts and ticks as before; another week's page,
+// without that part, marks the finished week in its sidebar; its phase page loads
 // the parts of the phase, of its units and of its milestones and counts them; its home page
 // loads every part and counts the whole book; no console error.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -101,6 +102,19 @@ async function checkParts(ctx, book, base) {
   if (!after.startsWith(`${count} of ${count} done`)) ctx.fail(url, `all ticked, the week counts "${after}"`);
   if ((await page.locator(`.sidebar a[href$="${week}"] .roadbook-week-done`).count()) === 0) {
     ctx.fail(url, 'the finished week is not marked in the sidebar');
+  }
+
+  // Another week page, whose part is not week 17's: the sidebar still marks
+  // week 17 finished, from what this browser remembered.
+  const other = readdirSync(join(book, 'weeks')).filter((n) => n.endsWith('.html')).map((n) => `weeks/${n}`)
+    .find((path) => {
+      const id = readFileSync(join(book, path), 'utf8').match(/data-progress-summary="week:([^"]+)"/)?.[1];
+      return id && model.partOf(outline, id) !== model.partOf(outline, weekId);
+    });
+  url = await visit(other);
+  if (log.parts.includes(model.partOf(outline, weekId))) ctx.fail(url, `loaded week ${weekId}'s part too: ${JSON.stringify(log.parts)}`);
+  if ((await page.locator(`.sidebar a[href$="${week}"] .roadbook-week-done`).count()) === 0) {
+    ctx.fail(url, `the sidebar does not mark ${week}, finished on its own page, without its part`);
   }
 
   // Its phase page: the phase's part and its units', counted together.
