@@ -3,30 +3,26 @@
 //! the pages (a build stage run inside mdBook's, before the swap).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use roadbook_search::{CodeRecords, PageRecords, Sources};
+use roadbook_search::{CodeRecords, PageRecords, PagesFeed, Sources};
 
 use crate::book::{FromStaged, Progress, StagedFiles};
-
-/// The page records the stage read, left for the tantivy index
-/// ([`roadbook_search::IndexBuild::finish_with`]), so the pages are read
-/// once for both indexes.
-pub(crate) type Handover = Arc<Mutex<Option<PageRecords>>>;
 
 /// The stage that writes the browser index of the book staged in a folder:
 /// `sources` but for their book folder, which is the staged one; `shown` is
 /// the book's folder as the progress line names it. The reference code's
 /// records come from the tantivy index's thread (`code`); the pages'
-/// records are left in `handover`.
+/// records go to that thread (`feed`), which indexes them while the rest of
+/// the book is written: the pages are read once for both indexes.
 pub(crate) fn stage(
     progress: Progress,
     shown: String,
     sources: Sources,
     code: CodeRecords,
-    handover: Handover,
+    feed: PagesFeed,
 ) -> FromStaged {
     FromStaged(Arc::new(move |staged: &Path| {
         progress
@@ -45,7 +41,7 @@ pub(crate) fn stage(
                 || {
                     let mut sources = sources.clone();
                     sources.book_dir = staged.to_path_buf();
-                    files(&sources, &code, &handover)
+                    files(&sources, &code, &feed)
                 },
             )
             .map(|(_, files)| files)
@@ -53,21 +49,16 @@ pub(crate) fn stage(
 }
 
 /// The browser index's files of the book `sources` name; its page records
-/// go to `handover`.
-fn files(
-    sources: &Sources,
-    code: &CodeRecords,
-    handover: &Handover,
-) -> Result<(usize, StagedFiles)> {
+/// go to `feed`.
+fn files(sources: &Sources, code: &CodeRecords, feed: &PagesFeed) -> Result<(usize, StagedFiles)> {
     let PageRecords { mut records, pages } = PageRecords::read(sources)
         .context("cannot read the built pages for the browser's search index")?;
     let page_records = records.len();
     records.extend(code.wait().iter().cloned());
     let index = roadbook_search::browser_index(&records);
     records.truncate(page_records);
-    *handover
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(PageRecords { records, pages });
+    // Refused only when the index build ended early: it reports why.
+    let _ = feed.send(PageRecords { records, pages });
     Ok((
         index.documents,
         index

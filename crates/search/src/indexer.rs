@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -91,15 +91,45 @@ impl PageRecords {
 
 /// An index build started before the book is built: the reference code,
 /// which does not depend on the book, is read and indexed on another thread
-/// while mdBook runs; [`IndexBuild::finish`] then adds the built pages and
-/// puts the index in place. Dropped unfinished, it leaves the old index as
-/// it was.
+/// while mdBook runs. The pages' records go to the same thread through
+/// [`IndexBuild::pages_feed`] as soon as they are read (by the browser
+/// index, from the staged book), so they are indexed while the rest of the
+/// book is written; [`IndexBuild::finish`] then reads the pages itself if
+/// none came, commits and puts the index in place. Dropped unfinished, it
+/// leaves the old index as it was.
 pub struct IndexBuild {
     start: Instant,
     sources: Sources,
     dest: PathBuf,
     code: Option<std::thread::JoinHandle<Result<Started>>>,
     code_records: CodeRecords,
+    feed: PagesFeed,
+}
+
+/// Where the pages' records reach an [`IndexBuild`]'s thread, once.
+#[derive(Debug, Clone, Default)]
+pub struct PagesFeed(Arc<Mutex<Option<mpsc::Sender<PageRecords>>>>);
+
+impl PagesFeed {
+    /// Hands the book's page records to the index build, which adds them at
+    /// once on its thread. Returns false when the build takes no more (it
+    /// has some already, or is finishing): `finish` then reads the pages.
+    pub fn send(&self, pages: PageRecords) -> bool {
+        let sender = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        sender.is_some_and(|sender| sender.send(pages).is_ok())
+    }
+
+    /// No pages will come: the thread stops waiting for them.
+    fn close(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+    }
 }
 
 /// The reference code's records as the index's thread read them, for the
@@ -138,6 +168,8 @@ struct Started {
     fields: Fields,
     code_items: usize,
     warnings: Vec<String>,
+    /// The pages fed to the thread and added: (records, pages).
+    fed: Option<(usize, usize)>,
 }
 
 /// Code records are ordered after every page: their `order` starts here.
@@ -151,6 +183,8 @@ impl IndexBuild {
         let (for_code, dest_owned) = (sources.clone(), dest.to_path_buf());
         let code_records_out = CodeRecords::default();
         let published = PublishOnDrop(code_records_out.clone());
+        let (sender, pages) = mpsc::channel::<PageRecords>();
+        let feed = PagesFeed(Arc::new(Mutex::new(Some(sender))));
         let code = std::thread::spawn(move || {
             let sources = for_code;
             let (code, warnings) = code_records(&sources)?;
@@ -162,12 +196,24 @@ impl IndexBuild {
             for (order, record) in code.iter().enumerate() {
                 writer.add_document(document(&fields, record, CODE_ORDER + order as u64)?)?;
             }
+            // The pages, when the book's build hands them over (it closes
+            // the feed otherwise, and `finish` reads them).
+            let fed = match pages.recv() {
+                Ok(read) => {
+                    for (order, record) in read.records.iter().enumerate() {
+                        writer.add_document(document(&fields, record, order as u64)?)?;
+                    }
+                    Some((read.records.len(), read.pages))
+                }
+                Err(mpsc::RecvError) => None,
+            };
             Ok(Started {
                 tmp,
                 writer,
                 fields,
                 code_items: code.len(),
                 warnings,
+                fed,
             })
         });
         IndexBuild {
@@ -176,7 +222,15 @@ impl IndexBuild {
             dest: dest.to_path_buf(),
             code: Some(code),
             code_records: code_records_out,
+            feed,
         }
+    }
+
+    /// Where the book's build hands the pages' records over, once it has
+    /// read them (see [`IndexBuild`]).
+    #[must_use]
+    pub fn pages_feed(&self) -> PagesFeed {
+        self.feed.clone()
     }
 
     /// The reference code's records, once this build's thread has read
@@ -212,20 +266,27 @@ impl IndexBuild {
             fields,
             code_items,
             warnings,
+            fed,
         } = started;
         let written = (|| {
-            let PageRecords { records, pages } = match pages {
-                Some(read) => read,
-                None => PageRecords::read(&self.sources)?,
+            let (records, pages) = match (fed, pages) {
+                (Some(fed), _) => fed,
+                (None, given) => {
+                    let PageRecords { records, pages } = match given {
+                        Some(read) => read,
+                        None => PageRecords::read(&self.sources)?,
+                    };
+                    for (order, record) in records.iter().enumerate() {
+                        writer.add_document(document(&fields, record, order as u64)?)?;
+                    }
+                    (records.len(), pages)
+                }
             };
-            for (order, record) in records.iter().enumerate() {
-                writer.add_document(document(&fields, record, order as u64)?)?;
-            }
             writer.commit().context("cannot commit the index")?;
             writer
                 .wait_merging_threads()
                 .context("cannot finish writing the index")?;
-            let documents = records.len() + code_items;
+            let documents = records + code_items;
             Manifest {
                 schema_version: SCHEMA_VERSION,
                 generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
@@ -248,6 +309,8 @@ impl IndexBuild {
     }
 
     fn join(&mut self) -> Result<Started> {
+        // Pages that have not come by now will not: the thread must not wait.
+        self.feed.close();
         self.code
             .take()
             .expect("joined once")
@@ -642,5 +705,81 @@ mod tests {
         assert!(build.code_records().wait().is_empty());
         let err = build.finish().unwrap_err();
         assert!(format!("{err:#}").contains("lib.rs"), "{err:#}");
+    }
+
+    #[test]
+    fn pages_fed_to_the_thread_are_indexed_without_reading_the_book_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("code/src")).unwrap();
+        std::fs::write(root.join("code/src/lib.rs"), "/// Adds.\npub fn add() {}\n").unwrap();
+        std::fs::create_dir_all(root.join("book")).unwrap();
+        std::fs::write(
+            root.join("book/about.html"),
+            "<html><head><title>About</title></head><body><main><h1 id=\"about\">About</h1>\
+             <p>Circuit breakers trip.</p></main></body></html>",
+        )
+        .unwrap();
+        std::fs::write(root.join("roadmap.md"), "# Plan\n").unwrap();
+        let sources = sources_with_code(root);
+        let read = PageRecords::read(&sources).unwrap();
+        let (records, pages) = (read.records.len(), read.pages);
+        assert!(
+            records > 0 && pages == 1,
+            "{records} records of {pages} pages"
+        );
+
+        let build = IndexBuild::start(&sources, &root.join("idx"));
+        let feed = build.pages_feed();
+        assert!(feed.send(read));
+        assert!(
+            !feed.send(PageRecords {
+                records: Vec::new(),
+                pages: 0
+            }),
+            "the thread takes the pages once"
+        );
+        // The book is gone: finish must use what it was fed, not read it.
+        std::fs::remove_dir_all(root.join("book")).unwrap();
+        let report = build.finish().unwrap();
+        assert_eq!(
+            report.documents,
+            records + 1,
+            "the pages and the one code item"
+        );
+        assert_eq!(report.pages, 1);
+        let index = crate::SearchIndex::open(&root.join("idx")).unwrap();
+        let hits = index
+            .search("circuit breakers", &crate::Filters::default(), 5)
+            .unwrap();
+        assert!(
+            hits.iter().any(|h| h.url.contains("about.html")),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn without_pages_fed_finish_reads_the_book_and_a_dropped_build_does_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("code/src")).unwrap();
+        std::fs::write(root.join("code/src/lib.rs"), "/// Adds.\npub fn add() {}\n").unwrap();
+        std::fs::create_dir_all(root.join("book")).unwrap();
+        std::fs::write(
+            root.join("book/about.html"),
+            "<html><head><title>About</title></head><body><main><h1 id=\"about\">About</h1>\
+             <p>Circuit breakers trip.</p></main></body></html>",
+        )
+        .unwrap();
+        std::fs::write(root.join("roadmap.md"), "# Plan\n").unwrap();
+        let sources = sources_with_code(root);
+        let expected = PageRecords::read(&sources).unwrap().records.len();
+        let report = IndexBuild::start(&sources, &root.join("idx"))
+            .finish()
+            .unwrap();
+        assert_eq!(report.documents, expected + 1);
+        // Started and dropped, as a failed book build does: the thread stops waiting.
+        drop(IndexBuild::start(&sources, &root.join("idx2")));
+        assert!(!root.join("idx2").exists(), "nothing left behind");
     }
 }

@@ -38,8 +38,8 @@ mod searcher;
 pub use browser_index::{BROWSER_INDEX_DIR, BROWSER_INDEX_VERSION, BrowserIndex, browser_index};
 pub use extract::{Block, PageInfo, Record, Unit, extract_page, find_heading_line, parse_weeks};
 pub use indexer::{
-    BuildReport, CodeRecords, IndexBuild, PageRecords, Sources, build_index, collect_records,
-    index_exists, week_of_id,
+    BuildReport, CodeRecords, IndexBuild, PageRecords, PagesFeed, Sources, build_index,
+    collect_records, index_exists, week_of_id,
 };
 pub use integrity::Damaged;
 pub use query::{Clause, ParsedQuery};

@@ -110,9 +110,8 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
     // The search index starts on the reference code while mdBook runs.
     let index = super::search::start_index(config, &dest);
     // The browser index reads the staged pages and takes the code's records
-    // from the index's thread; the tantivy index takes the pages' records
-    // from the browser index instead of reading the pages again.
-    let page_records = crate::browser_search::Handover::default();
+    // from the index's thread; it hands the pages' records to that thread,
+    // which indexes them while the rest of the book is written.
     let mut options = BuildOptions {
         dest: dest.clone(),
         emit_sources: request
@@ -142,7 +141,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
             display_path(&config.root, &dest),
             super::search::sources(config, &dest),
             index.code_records(),
-            std::sync::Arc::clone(&page_records),
+            index.pages_feed(),
         )],
     };
     if crate::plan_page::applies(&project.parsed.roadmap) {
@@ -170,13 +169,7 @@ pub(crate) fn build(root: &Path, progress: Progress, request: &Request) -> Resul
                 display_path(&config.root, &index_dir)
             )
         },
-        || {
-            let pages = page_records
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take();
-            super::search::finish_index(config, index, pages)
-        },
+        || super::search::finish_index(config, index),
     )?;
     // Both are in place: mark them as one build (the index first, so that
     // a build killed before this point leaves them disagreeing).

@@ -156,14 +156,10 @@ pub(crate) fn sources(config: &Config, book_dir: &Path) -> Sources {
 }
 
 /// Finishes an index started by [`start_index`] once the book is built.
-pub(crate) fn finish_index(
-    config: &Config,
-    build: IndexBuild,
-    pages: Option<roadbook_search::PageRecords>,
-) -> Result<BuildReport> {
+pub(crate) fn finish_index(config: &Config, build: IndexBuild) -> Result<BuildReport> {
     let dest = config.search_index_path();
     let report = build
-        .finish_with(pages)
+        .finish()
         .with_context(|| format!("cannot build the search index {}", dest.display()))?;
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
