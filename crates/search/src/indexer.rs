@@ -707,8 +707,8 @@ mod tests {
         assert!(format!("{err:#}").contains("lib.rs"), "{err:#}");
     }
 
-    #[test]
-    fn pages_fed_to_the_thread_are_indexed_without_reading_the_book_again() {
+    /// A book of one built page, a roadmap and one code item.
+    fn book_with_one_page() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("code/src")).unwrap();
@@ -721,6 +721,13 @@ mod tests {
         )
         .unwrap();
         std::fs::write(root.join("roadmap.md"), "# Plan\n").unwrap();
+        dir
+    }
+
+    #[test]
+    fn pages_fed_to_the_thread_are_indexed_without_reading_the_book_again() {
+        let dir = book_with_one_page();
+        let root = dir.path();
         let sources = sources_with_code(root);
         let read = PageRecords::read(&sources).unwrap();
         let (records, pages) = (read.records.len(), read.pages);
@@ -760,18 +767,8 @@ mod tests {
 
     #[test]
     fn without_pages_fed_finish_reads_the_book_and_a_dropped_build_does_not_hang() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = book_with_one_page();
         let root = dir.path();
-        std::fs::create_dir_all(root.join("code/src")).unwrap();
-        std::fs::write(root.join("code/src/lib.rs"), "/// Adds.\npub fn add() {}\n").unwrap();
-        std::fs::create_dir_all(root.join("book")).unwrap();
-        std::fs::write(
-            root.join("book/about.html"),
-            "<html><head><title>About</title></head><body><main><h1 id=\"about\">About</h1>\
-             <p>Circuit breakers trip.</p></main></body></html>",
-        )
-        .unwrap();
-        std::fs::write(root.join("roadmap.md"), "# Plan\n").unwrap();
         let sources = sources_with_code(root);
         let expected = PageRecords::read(&sources).unwrap().records.len();
         let report = IndexBuild::start(&sources, &root.join("idx"))
