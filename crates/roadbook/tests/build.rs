@@ -448,3 +448,47 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_build() {
         "the reload script is never written"
     );
 }
+
+/// An edit saved while `serve`'s first build runs is not lost: watching
+/// starts before that build, so the edit triggers the next one.
+#[test]
+fn serve_sees_an_edit_made_during_its_first_build() {
+    let root = fixture();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .arg("--root")
+        .arg(root.path())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let _server = Server(child);
+    // The first stage's line: the first build is under way.
+    loop {
+        let line = lines.next().expect("serve printed its progress").unwrap();
+        if line.contains("Parsed") {
+            break;
+        }
+    }
+    let edited = ROADMAP.replace("System Design Basics", "Edited While Building");
+    std::fs::write(root.path().join("roadmap.md"), &edited).unwrap();
+    let port: u16 = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    assert!(
+        wait_for_version(port, "2"),
+        "the edit made during the first build was missed"
+    );
+    assert!(
+        get(port, "/weeks/week-01.html")
+            .1
+            .contains("Edited While Building")
+    );
+}

@@ -65,10 +65,19 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &ServeArgs) -> Result<ExitCode
         emit_sources: None,
         api_docs: true,
     };
+    // Watching starts before the first build, so that an edit made while
+    // it runs, or just after the address is printed, is not missed.
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx).context("cannot watch the book's files")?;
+    let watched = watched(&config);
+    let mut watching = vec![false; watched.len()];
+    watch_existing(&mut watcher, &watched, &mut watching)?;
     let version = Arc::new(AtomicU64::new(0));
     if rebuild(root, progress, &request) {
         version.fetch_add(1, Ordering::SeqCst);
     }
+    // A folder the first build made (theme/ of a new book).
+    watch_existing(&mut watcher, &watched, &mut watching)?;
 
     let server = tiny_http::Server::http((args.hostname.as_str(), args.port))
         .map_err(|err| anyhow!("cannot listen on {}:{}: {err}", args.hostname, args.port))?;
@@ -91,16 +100,6 @@ pub(crate) fn run(root: &Path, quiet: bool, args: &ServeArgs) -> Result<ExitCode
         open_in_browser(&url);
     }
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot watch the book's files")?;
-    let watched = watched(&config);
-    for (path, mode) in &watched {
-        if path.exists() {
-            watcher
-                .watch(path, *mode)
-                .with_context(|| format!("cannot watch {}", path.display()))?;
-        }
-    }
     let roots: Vec<PathBuf> = watched.iter().map(|(path, _)| path.clone()).collect();
     let root_files = [config.roadmap_path(), config.root.join("book.toml")];
 
@@ -141,6 +140,24 @@ fn rebuild(root: &Path, progress: Progress, request: &Request) -> bool {
             false
         }
     }
+}
+
+/// Watches each of `watched` that exists and is not watched yet
+/// (`watching`, one flag each).
+fn watch_existing(
+    watcher: &mut impl Watcher,
+    watched: &[(PathBuf, RecursiveMode)],
+    watching: &mut [bool],
+) -> Result<()> {
+    for ((path, mode), on) in watched.iter().zip(watching.iter_mut()) {
+        if !*on && path.exists() {
+            watcher
+                .watch(path, *mode)
+                .with_context(|| format!("cannot watch {}", path.display()))?;
+            *on = true;
+        }
+    }
+    Ok(())
 }
 
 /// What to watch: the folders recursively, the book root itself only for
