@@ -76,19 +76,23 @@ thread_local! {
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Wraps the process's panic hook, once, in one that says nothing for a
-/// thread inside [`contain`] and hands every other panic to the hook that
-/// was there before.
+/// A panic hook.
+type Hook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Wraps the process's panic hook, once, in [`quiet`].
 fn install_quiet_hook() {
     static INSTALLED: Once = Once::new();
-    INSTALLED.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !CONTAINED.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
+    INSTALLED.call_once(|| std::panic::set_hook(quiet(std::panic::take_hook())));
+}
+
+/// `previous`, but saying nothing for a thread inside [`contain`]: every
+/// other panic goes to it.
+fn quiet(previous: Hook) -> Hook {
+    Box::new(move |info| {
+        if !CONTAINED.with(Cell::get) {
+            previous(info);
+        }
+    })
 }
 
 #[cfg(test)]
@@ -103,9 +107,12 @@ mod tests {
     #[test]
     fn only_the_contained_thread_is_quiet() {
         static PRINTED: AtomicUsize = AtomicUsize::new(0);
-        std::panic::set_hook(Box::new(|_| {
+        // The hook `contain` installs, around one that counts. Installed
+        // here, not by `contain`, which does it once per process: another
+        // test may have opened an index (and installed it) before this one.
+        std::panic::set_hook(quiet(Box::new(|_| {
             PRINTED.fetch_add(1, Ordering::SeqCst);
-        }));
+        })));
         let both_inside = Arc::new(Barrier::new(2));
         let other = {
             let both_inside = Arc::clone(&both_inside);
