@@ -68,7 +68,8 @@ pub fn build_index(sources: &Sources, dest: &Path) -> Result<BuildReport> {
 
 /// The records of a built book's pages, read once: `roadbook build` makes
 /// the browser's index from them in the staging folder and hands them to
-/// [`IndexBuild::finish_with`], so the pages are not read a second time.
+/// the tantivy index ([`IndexBuild::pages_feed`]), so the pages are not read
+/// a second time.
 #[derive(Debug, Clone, Default)]
 pub struct PageRecords {
     /// The records, in the index's order.
@@ -240,25 +241,14 @@ impl IndexBuild {
         self.code_records.clone()
     }
 
-    /// Adds the pages of the built book, commits, and renames the new index
-    /// over the old one.
+    /// Adds the pages of the built book (those fed to the thread, else read
+    /// from the book), commits, and renames the new index over the old one.
     ///
     /// # Errors
     ///
     /// When the book cannot be read or the index cannot be written; the old
     /// index is then left as it was.
-    pub fn finish(self) -> Result<BuildReport> {
-        self.finish_with(None)
-    }
-
-    /// [`IndexBuild::finish`] with the book's page records when they were
-    /// read already (from the same book: its staging folder before the
-    /// swap).
-    ///
-    /// # Errors
-    ///
-    /// As [`IndexBuild::finish`].
-    pub fn finish_with(mut self, pages: Option<PageRecords>) -> Result<BuildReport> {
+    pub fn finish(mut self) -> Result<BuildReport> {
         let started = self.join()?;
         let Started {
             tmp,
@@ -269,13 +259,10 @@ impl IndexBuild {
             fed,
         } = started;
         let written = (|| {
-            let (records, pages) = match (fed, pages) {
-                (Some(fed), _) => fed,
-                (None, given) => {
-                    let PageRecords { records, pages } = match given {
-                        Some(read) => read,
-                        None => PageRecords::read(&self.sources)?,
-                    };
+            let (records, pages) = match fed {
+                Some(fed) => fed,
+                None => {
+                    let PageRecords { records, pages } = PageRecords::read(&self.sources)?;
                     for (order, record) in records.iter().enumerate() {
                         writer.add_document(document(&fields, record, order as u64)?)?;
                     }
