@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 const ROADMAP: &str = "# Tiny Plan
@@ -306,16 +306,6 @@ fn emitted_sources_build_the_same_pages_with_plain_mdbook() {
     assert_eq!(toc("book"), toc("plain"), "the same table of contents");
 }
 
-/// Kills the server when the test ends, passed or not.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `GET path` on 127.0.0.1:`port`: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -356,18 +346,8 @@ fn wait_for_version(port: u16, want: &str) -> bool {
 #[test]
 fn serve_rebuilds_on_change_and_keeps_the_last_good_build() {
     let root = fixture();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root.path())
-        .args(["serve", "--port", "0"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let _server = Server(child);
+    let (_server, stderr) = common::serve(root.path());
+    let mut lines = BufReader::new(stderr).lines();
     let port: u16 = loop {
         let line = lines.next().expect("serve printed its address").unwrap();
         if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
@@ -454,18 +434,8 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_build() {
 #[test]
 fn serve_sees_an_edit_made_during_its_first_build() {
     let root = fixture();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root.path())
-        .args(["serve", "--port", "0"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let _server = Server(child);
+    let (_server, stderr) = common::serve(root.path());
+    let mut lines = BufReader::new(stderr).lines();
     // The first stage's line: the first build is under way.
     loop {
         let line = lines.next().expect("serve printed its progress").unwrap();

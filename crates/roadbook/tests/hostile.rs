@@ -11,7 +11,7 @@ use common::{copy_dir, roadbook};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 /// A copy of the fixture book `name` in a temporary folder.
@@ -630,16 +630,6 @@ fn json_offsets_are_byte_offsets_into_the_file_on_disk() {
 
 // ---- serve -----------------------------------------------------------------
 
-/// Kills the server when the test ends, passed or not.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Sends `method path` to 127.0.0.1:`port`; returns the response's head and
 /// body.
 fn request(port: u16, method: &str, path: &str) -> (String, String) {
@@ -661,18 +651,7 @@ fn request(port: u16, method: &str, path: &str) -> (String, String) {
 #[test]
 fn serve_answers_get_and_head_and_refuses_other_methods_with_405() {
     let root = book_with(b"# Plan\n\n### Week 1: One\n\n**Mon: A**\n- [ ] task\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .arg("--root")
-        .arg(root.path())
-        .args(["serve", "--port", "0"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let _server = Server(child);
+    let (_server, mut err) = common::serve(root.path());
     let mut log = Vec::new();
     let mut buffer = [0; 256];
     let port: u16 = loop {

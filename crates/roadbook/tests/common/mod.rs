@@ -1,10 +1,11 @@
-//! Helpers shared by the CLI tests: where the workspace is, and a copy of the
-//! shipped book's inputs in a temporary folder.
+//! Helpers shared by the CLI tests: where the workspace is, a copy of the
+//! shipped book's inputs in a temporary folder, and `roadbook serve` run
+//! for a test.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 
 /// The workspace root (the shipped book's root).
 pub fn workspace() -> PathBuf {
@@ -65,4 +66,31 @@ pub fn roadbook(root: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+/// A `roadbook serve` that is killed when the test ends, passed or not.
+pub struct Server(pub Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `roadbook serve --port 0` on the book at `root`; its stderr (the
+/// progress lines and the address) is the caller's to read.
+pub fn serve(root: &Path) -> (Server, ChildStderr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    (Server(child), stderr)
 }
