@@ -115,29 +115,44 @@ pub(crate) fn offer(project: &Project, id: &str) -> Result<Offer> {
     )
 }
 
-/// The diagnostics of every marked module of `project`: markers that do
+/// Each practice module's file cut for its kit, by path: parsed once a
+/// build, for `check`'s diagnostics and for every kit that carries it.
+pub(crate) type Cuts = BTreeMap<PathBuf, Result<solution::Cut, MarkerError>>;
+
+/// The diagnostics of every marked module of `project` (markers that do
 /// not close, regions with no whole function body, modules that do not
-/// parse. `check` reports them; a kit is only made from clean modules.
-pub(crate) fn marker_diagnostics(project: &Project) -> Result<Vec<(Diagnostic, String)>> {
-    let mut found = Vec::new();
-    let mut seen = BTreeSet::new();
+/// parse), with the text each points into, and the cuts they come from.
+/// `check` reports them; a kit is only made from clean modules. The files
+/// are parsed on every core: syn is most of this stage's time.
+pub(crate) fn marker_diagnostics(project: &Project) -> Result<(Vec<(Diagnostic, String)>, Cuts)> {
+    use rayon::prelude::*;
+    let mut paths = BTreeSet::new();
     for offer in offers(project)? {
         let src = project.config.root.join(&offer.reference.src);
         for module in &offer.modules {
-            for file in module_files(&src, module)? {
-                let path = src.join(&file);
-                if !seen.insert(path.clone()) {
-                    continue;
-                }
-                let text = read(&path)?;
-                if let Err(err) = solution::cut(&text) {
-                    let name = crate::project::relative(&project.config.root, &path);
-                    found.push((marker_diagnostic(&name, &text, &err), text));
-                }
-            }
+            paths.extend(
+                module_files(&src, module)?
+                    .into_iter()
+                    .map(|file| src.join(file)),
+            );
         }
     }
-    Ok(found)
+    let read_and_cut = |path: &PathBuf| -> Result<(String, Result<solution::Cut, MarkerError>)> {
+        let text = read(path)?;
+        let cut = solution::cut(&text);
+        Ok((text, cut))
+    };
+    let results: Vec<_> = paths.par_iter().map(read_and_cut).collect::<Result<_>>()?;
+    let mut found = Vec::new();
+    let mut cuts = Cuts::new();
+    for (path, (text, cut)) in paths.into_iter().zip(results) {
+        if let Err(err) = &cut {
+            let name = crate::project::relative(&project.config.root, &path);
+            found.push((marker_diagnostic(&name, &text, err), text));
+        }
+        cuts.insert(path, cut);
+    }
+    Ok((found, cuts))
 }
 
 fn marker_diagnostic(file: &str, text: &str, err: &MarkerError) -> Diagnostic {
@@ -173,6 +188,16 @@ pub(crate) fn line_span(text: &str, line: usize, column: usize) -> Span {
 
 /// Makes the kit of `offer`.
 pub(crate) fn kit(project: &Project, offer: &Offer) -> Result<Kit> {
+    kit_with(project, offer, &BTreeMap::new())
+}
+
+/// [`kit`], taking its support modules' texts from `plain` where it has
+/// them (the support files without their tests, by path).
+fn kit_with(
+    project: &Project,
+    offer: &Offer,
+    plain: &BTreeMap<PathBuf, Result<String, MarkerError>>,
+) -> Result<Kit> {
     let root = &project.config.root;
     let src = root.join(&offer.reference.src);
     let crate_name = offer.reference.crate_name();
@@ -191,14 +216,22 @@ pub(crate) fn kit(project: &Project, offer: &Offer) -> Result<Kit> {
                 anyhow::anyhow!("{name}:{}:{}: {}", err.line, err.column, err.message)
             };
             let kit_text = if practice {
-                let cut = solution::cut(&text).map_err(at)?;
+                let cut = match project.cuts.get(&path) {
+                    Some(cut) => cut.clone(),
+                    None => solution::cut(&text),
+                }
+                .map_err(at)?;
                 if !cut.todo.is_empty() {
                     todo.insert(file.clone(), cut.todo);
                 }
                 tests.insert(file.clone(), solution::tests_in(&cut.text));
                 cut.text
             } else {
-                solution::without_tests(&text).map_err(at)?
+                match plain.get(&path) {
+                    Some(plain) => plain.clone(),
+                    None => solution::without_tests(&text),
+                }
+                .map_err(at)?
             };
             let kit_text = carry_includes(&path, &src, &kit_text, &mut files)?;
             files.insert(format!("src/{file}"), kit_text.into_bytes());
@@ -520,14 +553,45 @@ pub(crate) fn for_book(
     project: &Project,
     pages: &mut [crate::pages::Page],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    use rayon::prelude::*;
+    let offers = offers(project)?;
+    // The support modules most kits share (the clock, the random numbers)
+    // lose their tests once, not once a kit; then the kits are made on
+    // every core.
+    let mut support = BTreeSet::new();
+    for offer in &offers {
+        let src = project.config.root.join(&offer.reference.src);
+        let crate_name = offer.reference.crate_name();
+        for module in closure(&src, &offer.modules, &crate_name)? {
+            if !offer.modules.contains(&module) {
+                support.extend(
+                    module_files(&src, &module)?
+                        .into_iter()
+                        .map(|file| src.join(file)),
+                );
+            }
+        }
+    }
+    let plain: BTreeMap<PathBuf, Result<String, MarkerError>> = support
+        .into_par_iter()
+        .map(|path| {
+            let text = read(&path)?;
+            let plain = solution::without_tests(&text);
+            Ok((path, plain))
+        })
+        .collect::<Result<_>>()?;
+    let kits: Vec<(Kit, Vec<u8>)> = offers
+        .par_iter()
+        .map(|offer| {
+            let kit = kit_with(project, offer, &plain)?;
+            let zip = crate::practice_zip::zip(&kit)?;
+            Ok((kit, zip))
+        })
+        .collect::<Result<_>>()?;
     let mut files = Vec::new();
-    for offer in offers(project)? {
-        let kit = kit(project, &offer)?;
+    for (kit, zip) in kits {
         add_notice(pages, &format!("exercises/{}.md", kit.id), &notice(&kit));
-        files.push((
-            Path::new(ZIP_DIR).join(format!("{}.zip", kit.id)),
-            crate::practice_zip::zip(&kit)?,
-        ));
+        files.push((Path::new(ZIP_DIR).join(format!("{}.zip", kit.id)), zip));
     }
     Ok(files)
 }

@@ -30,6 +30,8 @@ pub(crate) struct Project {
     interview: Option<crate::interview::Library>,
     /// The self-assessment's spec, when book.toml names one without errors.
     pub(crate) assessment: Option<crate::assess::Spec>,
+    /// The practice modules cut for their kits (`practice::marker_diagnostics`).
+    pub(crate) cuts: crate::practice::Cuts,
 }
 
 impl Project {
@@ -111,9 +113,12 @@ impl Project {
             exercise_titles,
             coverage,
             interview,
+            cuts: crate::practice::Cuts::new(),
         };
         // Solution markers a practice kit could not be cut from.
-        for (diagnostic, text) in crate::practice::marker_diagnostics(&project)? {
+        let (found, cuts) = crate::practice::marker_diagnostics(&project)?;
+        project.cuts = cuts;
+        for (diagnostic, text) in found {
             project.sources.add(&diagnostic.file, text);
             project.diagnostics.push(diagnostic);
         }
