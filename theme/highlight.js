@@ -1,23 +1,11 @@
 // roadbook:highlight-on-demand
-// Stands in for mdBook's highlight.js (Highlight.js 10.1.1, 137 KB, 48
-// languages) on every page; mdBook uses a book's theme/highlight.js in place
-// of its own. mdBook's book.js calls `hljs.configure` and then
-// `hljs.highlightBlock` on every <code> of the page, but only a block with a
-// `language-…` class gets colours: the others (inline code, plain blocks)
-// are left as they are, since the configuration detects no language.
-//
-// roadbook build cuts the highlighter into theme/highlight/core.js (the
-// library and a table of every language name and alias to its file) and
-// one file per language holding everything that language needs. So on a
-// page with such a block this stand-in loads core.js, then the files of the
-// languages its blocks name (`language-rs` -> rust.js), then gives the real
-// highlighter the configuration and the blocks it was handed, in order: the
-// same colours, with the download of the languages the page shows only.
-// A name the table lacks loads no file, and Highlight.js leaves that block
-// plain, as the whole highlighter did. When roadbook could not cut the
-// highlighter (a book ships another one), core.js is all of it and its
-// table is empty: one file, as before.
-//
+// Stands in for mdBook's highlight.js (which a book's theme/highlight.js
+// replaces). book.js calls `hljs.configure`, then `hljs.highlightBlock` on
+// every <code>; only a block naming a language gets colours. On a page with
+// one, this loads theme/highlight/core.js (Highlight.js's library and a
+// table: language name or alias -> file), then the files of the languages
+// named (cut by roadbook build, each with what it needs), then hands the
+// real hljs the configuration and the blocks, in order. See theme/README.md.
 // Under Node (the unit tests) it exports its logic instead.
 (function (root, factory) {
     'use strict';
@@ -36,11 +24,7 @@
             && !/(^|\s)(no-?highlight|language-plaintext)(\s|$)/.test(String(className ?? ''));
     }
 
-    /**
-     * The language name Highlight.js reads from `block`: its own pattern
-     * (`languageDetectRe`) over the block's and its parent's classes, lower
-     * case as `getLanguage` looks names up; null when there is none.
-     */
+    /** The language Highlight.js reads from `block` (its languageDetectRe), lower case; or null. */
     function languageOf(block) {
         const classes = `${block.className ?? ''} ${block.parentNode?.className ?? ''}`;
         const match = /\blang(?:uage)?-([\w-]+)\b/i.exec(classes);
@@ -71,8 +55,7 @@
         const requested = new Set();
         let core = null;
         let running = null;
-        // Scripts added here run in the order they are added (async off), so
-        // a language shared by two files registers from the first.
+        // In the order added (async off): a language two files share registers from the first.
         const add = (file) => new Promise((resolve, reject) => {
             const script = win.document.createElement('script');
             script.src = pieceUrl(file, own);
@@ -87,7 +70,7 @@
             while (queue.length > 0) {
                 const files = filesFor(queue, win.roadbookHighlightFiles).filter((f) => !requested.has(f));
                 for (const file of files) requested.add(file);
-                // A language whose file fails to load stays plain; the others are coloured.
+                // A file that fails to load leaves its language plain, not the others.
                 await Promise.allSettled(files.map(add));
                 const real = win.hljs;
                 if (options) real.configure(options);
