@@ -101,7 +101,10 @@ fn split(text: &str) -> Result<Bundle<'_>, String> {
     for (i, chunk) in chunks.iter().enumerate() {
         for asked in asked_for(chunk.text)? {
             if !chunks[..i].iter().any(|c| c.name == asked) {
-                return Err(format!("{} asks for {asked}, not registered before it", chunk.name));
+                return Err(format!(
+                    "{} asks for {asked}, not registered before it",
+                    chunk.name
+                ));
             }
         }
     }
@@ -122,15 +125,22 @@ fn read_chunk(text: &str) -> Result<Chunk<'_>, String> {
         })
         .ok_or_else(|| format!("a language name is not a plain word: {:.40}", text))?;
     if text.matches("registerLanguage(").count() != 1 {
-        return Err(format!("the chunk of {name} registers more than one language"));
+        return Err(format!(
+            "the chunk of {name} registers more than one language"
+        ));
     }
     if text.contains("requireLanguage") || text.contains("registerAliases") {
-        return Err(format!("the chunk of {name} names languages in a way roadbook does not read"));
+        return Err(format!(
+            "the chunk of {name} names languages in a way roadbook does not read"
+        ));
     }
     let mut alias_lists = Vec::new();
     for key in ["aliases:[", ".aliases=["] {
         for (at, _) in text.match_indices(key) {
-            alias_lists.push(strings(&text[at + key.len() - 1..]).map_err(|e| format!("{name}'s aliases: {e}"))?);
+            alias_lists.push(
+                strings(&text[at + key.len() - 1..])
+                    .map_err(|e| format!("{name}'s aliases: {e}"))?,
+            );
         }
     }
     if alias_lists.len() > 1 {
@@ -170,7 +180,9 @@ fn asked_for(text: &str) -> Result<Vec<&str>, String> {
                 .ok()
                 .filter(|(_, rest)| rest.starts_with(')'))
                 .map(|(name, _)| name)
-                .ok_or_else(|| format!("getLanguage with an argument roadbook does not read: {value:.30}"))
+                .ok_or_else(|| {
+                    format!("getLanguage with an argument roadbook does not read: {value:.30}")
+                })
         })
         .collect()
 }
@@ -261,7 +273,11 @@ fn files(bundle: &Bundle<'_>) -> Vec<(String, Vec<u8>)> {
         "{core}{newline}// Written by roadbook build: each language name and alias to the file in theme/highlight/ that registers it.\n\
          var roadbookHighlightFiles = {json};\n",
         core = bundle.core,
-        newline = if bundle.core.ends_with('\n') { "" } else { "\n" },
+        newline = if bundle.core.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        },
     );
     let mut out = vec![(CORE.to_owned(), core.into_bytes())];
     for (index, chunk) in bundle.chunks.iter().enumerate() {
@@ -324,7 +340,9 @@ mod tests {
     fn each_chunk_registers_one_language() {
         for chunk in bundle().chunks {
             assert!(
-                chunk.text.starts_with(&format!("{REGISTER}{}\",", chunk.name)),
+                chunk
+                    .text
+                    .starts_with(&format!("{REGISTER}{}\",", chunk.name)),
                 "{}",
                 chunk.name
             );
@@ -336,7 +354,9 @@ mod tests {
     fn a_language_file_holds_what_it_needs_first() {
         let files = files(&bundle());
         let c = file(&files, "c.js");
-        let c_like = c.find("registerLanguage(\"c-like\"").expect("c needs c-like");
+        let c_like = c
+            .find("registerLanguage(\"c-like\"")
+            .expect("c needs c-like");
         let own = c.find("registerLanguage(\"c\"").unwrap();
         assert!(c_like < own, "c-like is registered before c");
         assert!(!c.contains("registerLanguage(\"cpp\""));
@@ -345,15 +365,30 @@ mod tests {
         let xml = file(&files, "xml.js");
         let order: Vec<usize> = ["css", "javascript", "xml", "handlebars"]
             .iter()
-            .map(|name| xml.find(&format!("registerLanguage(\"{name}\"")).unwrap_or_else(|| panic!("xml.js lacks {name}")))
+            .map(|name| {
+                xml.find(&format!("registerLanguage(\"{name}\""))
+                    .unwrap_or_else(|| panic!("xml.js lacks {name}"))
+            })
             .collect();
-        assert!(order.windows(2).all(|w| w[0] < w[1]), "the bundle's order: {order:?}");
-        let rust = file(&files, "rust.js");
-        assert_eq!(rust.matches("registerLanguage(").count(), 1, "rust needs nothing else");
-        let yaml = file(&files, "yaml.js");
-        assert!(yaml.contains("registerLanguage(\"ruby\""), "yaml highlights ruby parts");
         assert!(
-            rust.contains("if(hljs.listLanguages().indexOf(\"rust\")<0)hljs.registerLanguage(\"rust\","),
+            order.windows(2).all(|w| w[0] < w[1]),
+            "the bundle's order: {order:?}"
+        );
+        let rust = file(&files, "rust.js");
+        assert_eq!(
+            rust.matches("registerLanguage(").count(),
+            1,
+            "rust needs nothing else"
+        );
+        let yaml = file(&files, "yaml.js");
+        assert!(
+            yaml.contains("registerLanguage(\"ruby\""),
+            "yaml highlights ruby parts"
+        );
+        assert!(
+            rust.contains(
+                "if(hljs.listLanguages().indexOf(\"rust\")<0)hljs.registerLanguage(\"rust\","
+            ),
             "a language is registered once a page"
         );
         assert_eq!(files.len(), 49, "core.js and one file a language");
@@ -377,7 +412,10 @@ mod tests {
         let core = file(&files(&bundle), CORE).to_owned();
         let json = serde_json::to_string(&table).unwrap();
         assert!(core.ends_with(&format!("var roadbookHighlightFiles = {json};\n")));
-        assert!(core.starts_with(bundle.core), "the library, unchanged, first");
+        assert!(
+            core.starts_with(bundle.core),
+            "the library, unchanged, first"
+        );
     }
 
     #[test]
@@ -395,7 +433,10 @@ mod tests {
         assert_eq!(files[0].0, CORE);
         let whole = std::str::from_utf8(&files[0].1).unwrap();
         assert!(whole.starts_with(full), "the whole file, unchanged");
-        assert!(whole.ends_with("var roadbookHighlightFiles = {};\n"), "an empty table: nothing more to load");
+        assert!(
+            whole.ends_with("var roadbookHighlightFiles = {};\n"),
+            "an empty table: nothing more to load"
+        );
     }
 
     #[test]
@@ -407,15 +448,21 @@ mod tests {
             "does not define",
         );
         falls_back(
-            &format!("{core}hljs.registerLanguage(\"b\",function(){{return e.getLanguage(\"a\")}}());\n"),
+            &format!(
+                "{core}hljs.registerLanguage(\"b\",function(){{return e.getLanguage(\"a\")}}());\n"
+            ),
             "asks for a",
         );
         falls_back(
-            &format!("{core}hljs.registerLanguage(\"b\",function(){{return e.getLanguage(n)}}());\n"),
+            &format!(
+                "{core}hljs.registerLanguage(\"b\",function(){{return e.getLanguage(n)}}());\n"
+            ),
             "getLanguage",
         );
         falls_back(
-            &format!("{core}hljs.registerLanguage(\"b\",function(){{return{{subLanguage:n}}}}());\n"),
+            &format!(
+                "{core}hljs.registerLanguage(\"b\",function(){{return{{subLanguage:n}}}}());\n"
+            ),
             "sub-language",
         );
         falls_back(

@@ -85,7 +85,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let theme = dir.path().join("theme");
         std::fs::create_dir_all(&theme).unwrap();
-        std::fs::write(theme.join("highlight.js"), "// roadbook:highlight-on-demand\n").unwrap();
+        std::fs::write(
+            theme.join("highlight.js"),
+            "// roadbook:highlight-on-demand\n",
+        )
+        .unwrap();
         if let Some(full) = full {
             std::fs::write(theme.join(HIGHLIGHTER), full).unwrap();
         }
@@ -101,7 +105,10 @@ mod tests {
         assert!(folder.join("core.js").is_file());
         assert!(folder.join("rust.js").is_file());
         assert!(folder.join("yaml.js").is_file());
-        assert!(!book.join("theme").join(HIGHLIGHTER).exists(), "no whole copy besides");
+        assert!(
+            !book.join("theme").join(HIGHLIGHTER).exists(),
+            "no whole copy besides"
+        );
     }
 
     #[test]
