@@ -46,11 +46,14 @@ struct Bundle<'a> {
     chunks: Vec<Chunk<'a>>,
 }
 
+/// Files by name, with their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The files to write into `theme/` + [`DIR`] for the Highlight.js bundle
 /// `full`, by file name, sorted: [`CORE`] and one file a language; or, when
 /// `full` is not a bundle [`split`] understands, [`CORE`] alone holding all
 /// of it (the `Err` says why, for a message).
-pub(crate) fn pieces(full: &[u8]) -> (Vec<(String, Vec<u8>)>, Result<(), String>) {
+pub(crate) fn pieces(full: &[u8]) -> (Files, Result<(), String>) {
     let split = std::str::from_utf8(full)
         .map_err(|err| format!("not UTF-8: {err}"))
         .and_then(split);
@@ -266,7 +269,7 @@ fn closure(bundle: &Bundle<'_>, table: &BTreeMap<String, String>, index: usize) 
 }
 
 /// [`CORE`] and every language's file, by file name.
-fn files(bundle: &Bundle<'_>) -> Vec<(String, Vec<u8>)> {
+fn files(bundle: &Bundle<'_>) -> Files {
     let table = table(bundle);
     let json = serde_json::to_string(&table).expect("a map of strings serialises");
     let core = format!(
