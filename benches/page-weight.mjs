@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Page-weight benchmark: the requests and bytes of a first visit (empty
 // cache, fresh profile) of the home page, a week page (no diagram) and a
-// phase page (with its diagram), and of a first search from the week page,
+// phase page (with its diagram), the first exercise page (the one the browser
+// check opens) or the page --page names, and of a first search from the week page,
 // in headless Chromium, from file:// and over http (a local server under
 // book.toml's site-url, as on GitHub Pages). Prints a Markdown table.
 //
 //   cargo run -p roadbook -- build && (cd tests/browser && npm ci)
 //   node benches/page-weight.mjs                     # the book in book/
 //   node benches/page-weight.mjs --book DIR --site-url /roadbook/ --query "circuit breaker"
+//   node benches/page-weight.mjs --page exercises/ID.html   # that page in place of the first exercise
 //
 // Uses playwright-core from tests/browser/node_modules and Chromium from
 // $CHROMIUM (default /usr/bin/chromium). Bytes are uncompressed bodies
@@ -32,8 +34,8 @@ function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
-    if (!['book', 'site-url', 'query', 'json'].includes(name) || argv[i + 1] === undefined) {
-      console.error('usage: node benches/page-weight.mjs [--book DIR] [--site-url PATH] [--query TEXT] [--json FILE]');
+    if (!['book', 'site-url', 'query', 'json', 'page'].includes(name) || argv[i + 1] === undefined) {
+      console.error('usage: node benches/page-weight.mjs [--book DIR] [--site-url PATH] [--query TEXT] [--page PATH] [--json FILE]');
       process.exit(2);
     }
     out[name] = argv[i + 1];
@@ -61,7 +63,8 @@ function firstPage(dir) {
 
 async function main() {
   if (!existsSync(join(book, 'index.html'))) throw new Error(`no built book at ${book}`);
-  const pages = [['home', 'index.html'], ['week', firstPage('weeks')], ['phase', firstPage('phases')]]
+  const pages = [['home', 'index.html'], ['week', firstPage('weeks')], ['phase', firstPage('phases')],
+    [args.page ? 'page' : 'exercise', args.page ?? firstPage('exercises')]]
     .filter(([, path]) => path !== null);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

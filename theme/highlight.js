@@ -1,15 +1,11 @@
 // roadbook:highlight-on-demand
-// Stands in for mdBook's highlight.js (Highlight.js 10.1.1, 137 KB) on every
-// page; mdBook uses a book's theme/highlight.js in place of its own. mdBook's
-// book.js calls `hljs.configure` and then `hljs.highlightBlock` on every
-// <code> of the page, but only a block with a `language-…` class gets
-// colours: the others (inline code, plain blocks) are left as they are,
-// since the configuration detects no language. So this stand-in loads the
-// real highlighter (theme/highlight.full.js, which roadbook writes into the
-// built book) only on a page with such a block, then gives it the
-// configuration and the blocks it was handed, in order: the same colours,
-// without the download on pages that have no code.
-//
+// Stands in for mdBook's highlight.js (which a book's theme/highlight.js
+// replaces). book.js calls `hljs.configure`, then `hljs.highlightBlock` on
+// every <code>; only a block naming a language gets colours. On a page with
+// one, this loads theme/highlight/core.js (Highlight.js's library and a
+// table: language name or alias -> file), then the files of the languages
+// named (cut by roadbook build, each with what it needs), then hands the
+// real hljs the configuration and the blocks, in order. See theme/README.md.
 // Under Node (the unit tests) it exports its logic instead.
 (function (root, factory) {
     'use strict';
@@ -28,9 +24,27 @@
             && !/(^|\s)(no-?highlight|language-plaintext)(\s|$)/.test(String(className ?? ''));
     }
 
-    /** The real highlighter's URL, from this script's (mdBook puts it at the book's root). */
-    function fullUrl(ownUrl) {
-        return new URL('theme/highlight.full.js', ownUrl).href;
+    /** The language Highlight.js reads from `block` (its languageDetectRe), lower case; or null. */
+    function languageOf(block) {
+        const classes = `${block.className ?? ''} ${block.parentNode?.className ?? ''}`;
+        const match = /\blang(?:uage)?-([\w-]+)\b/i.exec(classes);
+        return match ? match[1].toLowerCase() : null;
+    }
+
+    /** The files of `table` (name or alias -> file) the `blocks` need, each once, in block order. */
+    function filesFor(blocks, table) {
+        const files = [];
+        for (const block of blocks) {
+            const name = languageOf(block);
+            const file = name && table && Object.prototype.hasOwnProperty.call(table, name) ? table[name] : null;
+            if (file && !files.includes(file)) files.push(file);
+        }
+        return files;
+    }
+
+    /** A piece's URL, from this script's (mdBook puts it at the book's root). */
+    function pieceUrl(file, ownUrl) {
+        return new URL(`theme/highlight/${file}`, ownUrl).href;
     }
 
     /** The `hljs` book.js talks to until the real one is there. */
@@ -38,20 +52,40 @@
         const own = ownScript && ownScript.src ? ownScript.src : win.document.baseURI;
         let options = null;
         const queue = [];
-        let loading = null;
-        const load = () => {
-            loading = loading ?? new Promise((resolve, reject) => {
-                const script = win.document.createElement('script');
-                script.src = fullUrl(own);
-                script.onload = resolve;
-                script.onerror = () => reject(new Error(`cannot load ${script.src}`));
-                win.document.head.appendChild(script);
-            }).then(() => {
+        const requested = new Set();
+        let core = null;
+        let running = null;
+        // In the order added (async off): a language two files share registers from the first.
+        const add = (file) => new Promise((resolve, reject) => {
+            const script = win.document.createElement('script');
+            script.src = pieceUrl(file, own);
+            script.async = false;
+            script.onload = resolve;
+            script.onerror = () => reject(new Error(`cannot load ${script.src}`));
+            win.document.head.appendChild(script);
+        });
+        const run = async () => {
+            core = core ?? add('core.js');
+            await core;
+            while (queue.length > 0) {
+                const files = filesFor(queue, win.roadbookHighlightFiles).filter((f) => !requested.has(f));
+                for (const file of files) requested.add(file);
+                // A file that fails to load leaves its language plain, not the others.
+                await Promise.allSettled(files.map(add));
                 const real = win.hljs;
                 if (options) real.configure(options);
                 for (const block of queue.splice(0)) real.highlightBlock(block);
+            }
+        };
+        const start = () => {
+            running = running ?? run().then(() => {
+                running = null;
+                if (queue.length > 0) start();
+            }, (err) => {
+                running = null;
+                throw err;
             });
-            return loading;
+            return running;
         };
         return {
             roadbookStandIn: true,
@@ -61,10 +95,10 @@
             highlightBlock(block) {
                 if (!namesLanguage(block.className)) return;
                 queue.push(block);
-                load();
+                start();
             },
         };
     }
 
-    return { namesLanguage, fullUrl, standIn };
+    return { namesLanguage, languageOf, filesFor, pieceUrl, standIn };
 });

@@ -1,6 +1,6 @@
 // Unit tests of theme/mermaid-init.js (Mermaid only where a diagram is) and
-// theme/diagram-viewer.js (full-size diagrams, pan and zoom), and of the
-// highlight.js stand-in (Highlight.js only where code names a language).
+// theme/diagram-viewer.js (full-size diagrams, pan and zoom). The
+// highlight.js stand-in's tests are in highlight.test.mjs.
 // Run with `node --test tests/js/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const init = require('../../theme/mermaid-init.js');
 const viewer = require('../../theme/diagram-viewer.js');
-const highlight = require('../../theme/highlight.js');
 
 test('Mermaid loads only for a page with a pre.mermaid', () => {
   const doc = (found) => ({ querySelector: (s) => (s === 'pre.mermaid' && found ? {} : null) });
@@ -65,46 +64,4 @@ test('keys: + and = zoom in, - zooms out, 0 is own size, others pass', () => {
   assert.equal(viewer.keyAction('0'), 'reset');
   assert.equal(viewer.keyAction('ArrowLeft'), null, 'arrows scroll the pane');
   assert.equal(viewer.keyAction('Escape'), null, 'the dialog closes itself');
-});
-
-test('the real highlighter is needed only for a block that names a language', () => {
-  assert.equal(highlight.namesLanguage('language-rust'), true);
-  assert.equal(highlight.namesLanguage('language-toml hljs'), true);
-  assert.equal(highlight.namesLanguage(''), false, 'inline code');
-  assert.equal(highlight.namesLanguage('hljs'), false);
-  assert.equal(highlight.namesLanguage('language-plaintext'), false);
-  assert.equal(highlight.namesLanguage('nohighlight language-rust'), false);
-  assert.equal(highlight.fullUrl('file:///b/highlight-abc.js'), 'file:///b/theme/highlight.full.js');
-});
-
-test('the stand-in loads the highlighter once and hands it the configuration and the blocks', async () => {
-  const appended = [];
-  const win = {
-    hljs: null,
-    document: {
-      baseURI: 'https://x.example/roadbook/weeks/week-01.html',
-      createElement: () => ({}),
-      head: { appendChild: (script) => appended.push(script) },
-    },
-  };
-  const standIn = highlight.standIn(win, { src: 'https://x.example/roadbook/highlight-1.js' });
-  standIn.configure({ languages: [] });
-  standIn.highlightBlock({ className: '' });
-  assert.equal(appended.length, 0, 'inline code loads nothing');
-  const rust = { className: 'language-rust' };
-  const toml = { className: 'language-toml' };
-  standIn.highlightBlock(rust);
-  standIn.highlightBlock(toml);
-  assert.equal(appended.length, 1, 'one script for all blocks');
-  assert.equal(appended[0].src, 'https://x.example/roadbook/theme/highlight.full.js');
-  const calls = [];
-  win.hljs = {
-    configure: (o) => calls.push(['configure', o]),
-    highlightBlock: (b) => calls.push(['highlight', b.className]),
-  };
-  appended[0].onload();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.deepEqual(calls, [
-    ['configure', { languages: [] }], ['highlight', 'language-rust'], ['highlight', 'language-toml'],
-  ]);
 });

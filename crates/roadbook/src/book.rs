@@ -19,6 +19,7 @@ use crate::pages::Page;
 
 mod emit;
 pub(crate) mod generated_text;
+mod highlight_pieces;
 mod not_found;
 pub(crate) mod offline;
 mod on_demand;
