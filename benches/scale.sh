@@ -5,7 +5,10 @@
 #   - `roadbook build` (release binary, the patched page stage),
 #   - the same with mdbook-html's original page stage
 #     (MDBOOK_HTML_FULL_CHAPTER_DATA=1, see vendor/mdbook-html/PATCH.md),
-#   - plain `mdbook build` of the sources `roadbook build --emit-sources` wrote;
+#   - plain `mdbook build` of the sources `roadbook build --emit-sources` wrote
+#     (their book.toml turns mdBook's search off: roadbook has its own), and
+#     of the same with mdBook's own search on, the like-for-like anchor for a
+#     searchable book;
 # wall time (median of RUNS) and peak memory (GNU time's maximum resident set
 # size, median) of the whole process, roadbook's stage times (the medians of
 # the times its progress lines print), and the bytes of a first visit of a
@@ -96,8 +99,8 @@ make_synthetic() {
     python3 "$ROOT/benches/synthetic-roadmap.py" --weeks "$2" -o "$1/roadmap.md"
 }
 
-printf '| book | pages | roadbook build | cpu | peak | stages: parse / render / mdBook / index | original page stage | peak | plain mdbook build | cpu | peak | roadbook ÷ mdbook (wall, cpu) |\n' >"$WORK/table"
-printf '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n' >>"$WORK/table"
+printf '| book | pages | roadbook build | cpu | peak | stages: parse / render / mdBook / index | original page stage | peak | plain mdbook build | cpu | peak | roadbook ÷ mdbook (wall, cpu) | mdbook with its search | peak | roadbook ÷ that |\n' >"$WORK/table"
+printf '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' >>"$WORK/table"
 : >"$WORK/weight"
 declare -A SECONDS_OF=()
 
@@ -108,10 +111,15 @@ bench() {
     if [[ -z $MDBOOK && -x $ROOT/target/mdbook/bin/mdbook ]]; then MDBOOK=$ROOT/target/mdbook/bin/mdbook; fi
     "$ROADBOOK" --root "$dir" -q build --no-api-docs --emit-sources "$sources" -d "$WORK/emit-out" >/dev/null
     rm -rf "$WORK/emit-out"
+    # The same sources with mdBook's own search (elasticlunr) turned back on.
+    cp -r "$sources" "$sources-search"
+    awk '/^\[/ { in_search = ($0 == "[output.html.search]") }
+         in_search && /^enable *=/ { $0 = "enable = true" } { print }' \
+        "$sources/book.toml" >"$sources-search/book.toml"
     local pages runs=$RUNS slow=$RUNS
     pages=$(find "$sources/src" -name '*.md' ! -name SUMMARY.md | wc -l)
     ((pages > 2000)) && slow=$SLOW_RUNS
-    local rb_s=() rb_m=() rb_c=() og_s=() og_m=() md_s=() md_m=() md_c=() st_p=() st_r=() st_b=() st_i=() s m c i
+    local rb_s=() rb_m=() rb_c=() og_s=() og_m=() md_s=() md_m=() md_c=() ms_s=() ms_m=() st_p=() st_r=() st_b=() st_i=() s m c i
     measure -- "$ROADBOOK" --root "$dir" build --no-api-docs >/dev/null # warm-up, not counted
     for ((i = 0; i < runs; i++)); do
         read -r s m c < <(measure -- "$ROADBOOK" --root "$dir" build --no-api-docs)
@@ -123,30 +131,34 @@ bench() {
             if [[ -n $MDBOOK ]]; then
                 read -r s m c < <(measure -- "$MDBOOK" build "$sources")
                 md_s+=("$s") md_m+=("$m") md_c+=("$c")
+                read -r s m c < <(measure -- "$MDBOOK" build "$sources-search")
+                ms_s+=("$s") ms_m+=("$m")
             fi
         fi
     done
     local med
     # The median, or "nan" when a command was not run.
     med() { if (($# == 0)); then echo nan; else printf '%s\n' "$@" | median; fi; }
-    local rb og md rbc mdc
-    rb=$(med "${rb_s[@]}") og=$(med "${og_s[@]}") md=$(med "${md_s[@]}")
+    local rb og md ms rbc mdc
+    rb=$(med "${rb_s[@]}") og=$(med "${og_s[@]}") md=$(med "${md_s[@]}") ms=$(med "${ms_s[@]}")
     rbc=$(med "${rb_c[@]}") mdc=$(med "${md_c[@]}")
     SECONDS_OF[$name]=$rb
     awk -v n="$name" -v p="$pages" -v rb="$rb" -v rbm="$(med "${rb_m[@]}")" \
         -v sp="$(med "${st_p[@]}")" -v sr="$(med "${st_r[@]}")" -v sb="$(med "${st_b[@]}")" -v si="$(med "${st_i[@]}")" \
-        -v og="$og" -v ogm="$(med "${og_m[@]}")" -v md="$md" -v mdm="$(med "${md_m[@]}")" -v runs="$runs" -v slow="$slow" \
+        -v og="$og" -v ogm="$(med "${og_m[@]}")" -v md="$md" -v mdm="$(med "${md_m[@]}")" -v ms="$ms" -v msm="$(med "${ms_m[@]}")" -v runs="$runs" -v slow="$slow" \
         -v rbc="$rbc" -v mdc="$mdc" \
         'function sec(x, note) { return (x == "nan") ? "not run" : sprintf("%.2f s%s", x, note) }
          function mib(x) { return (x == "nan") ? "" : sprintf("%.0f MiB", x / 1024) }
          BEGIN { note = (slow < runs ? " (" slow " run)" : "")
-            printf "| %s | %d | %.2f s | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %s | %s | %s | %s | %s | %s |\n",
+            printf "| %s | %d | %.2f s | %.2f s | %.0f MiB | %.2f / %.2f / %.2f / %.2f s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
             n, p, rb, rbc, rbm / 1024, sp, sr, sb, si, sec(og, note), mib(ogm), sec(md, note), sec(mdc, ""), mib(mdm),
-            (md == "nan") ? "" : sprintf("%.2f×, %.2f×", rb / md, rbc / mdc) }' >>"$WORK/table"
+            (md == "nan") ? "" : sprintf("%.2f×, %.2f×", rb / md, rbc / mdc),
+            sec(ms, note), mib(msm), (ms == "nan") ? "" : sprintf("%.2f×", rb / ms) }' >>"$WORK/table"
     {
         echo "$name: roadbook (s): ${rb_s[*]}; cpu (s): ${rb_c[*]}; peak KiB: ${rb_m[*]}"
         echo "$name: original page stage (s): ${og_s[*]}; peak KiB: ${og_m[*]}"
         echo "$name: plain mdbook (s): ${md_s[*]}; cpu (s): ${md_c[*]}; peak KiB: ${md_m[*]}"
+        echo "$name: plain mdbook with its search (s): ${ms_s[*]}; peak KiB: ${ms_m[*]}"
     } >>"$WORK/details"
     if [[ -d $ROOT/tests/browser/node_modules/playwright-core ]]; then
         node "$ROOT/benches/page-weight.mjs" --book "$dir/book" --site-url /roadbook/ |

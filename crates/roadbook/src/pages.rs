@@ -128,7 +128,9 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     ));
     pages.extend(crate::plan_page::generate(roadmap, &tera)?);
 
-    for phase in &roadmap.phases {
+    // A phase's page and its units' pages depend on nothing else rendered:
+    // they are rendered on every core, in order.
+    let phase_page = |phase: &roadmap::Phase| -> Result<Page> {
         let view = views.phase(phase);
         let mut context = tera::Context::new();
         context.insert("phase", &view);
@@ -176,7 +178,16 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
             }
             page.children.push(week_page);
         }
-        pages.push(page);
+        Ok(page)
+    };
+    {
+        use rayon::prelude::*;
+        let phase_pages: Vec<Page> = roadmap
+            .phases
+            .par_iter()
+            .map(phase_page)
+            .collect::<Result<_>>()?;
+        pages.extend(phase_pages);
     }
 
     // The parts after the plan: (part, its heading, whether the roadmap has
