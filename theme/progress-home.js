@@ -32,11 +32,12 @@
 
     const start = (journey) => {
         const host = document.getElementById('roadbook-journey');
-        const data = journey.data;
-        if (!host || !data) {
+        const home = journey.home;
+        if (!host || !journey.data || !home) {
             return;
         }
         const { model, store } = journey;
+        const counts = home.counts;
         const unit = host.getAttribute('data-unit') || 'week';
         const unitTitle = unit.charAt(0).toUpperCase() + unit.slice(1);
         const title = document.title.split(' - ').pop();
@@ -54,32 +55,77 @@
             el('td', { class: 'roadbook-num' }, count.percent + ' %'),
         ];
 
-        const draw = () => {
-            const states = journey.states();
-            const all = model.tally(states);
-            const { byWeek, byPhase } = model.tallies(data, states);
+        // A row's heading: the unit's or phase's link once its part is in
+        // (a big book loads them as the rows come near the screen), its
+        // number until then.
+        const unitHeading = (u, byId) => {
+            const week = byId.weeks[u.id];
+            return week
+                ? el('a', { href: week.path }, week.name + (week.title ? ': ' + week.title : ''))
+                : unitTitle + ' ' + u.number;
+        };
+        const phaseHeading = (p, byId) => {
+            const first = counts.units[p.units[0]];
+            const week = first && byId.weeks[first.id];
+            const phase = week && byId.phases[week.phase];
+            if (phase) {
+                return el('a', { href: phase.path }, phase.title);
+            }
+            const last = counts.units[p.units[p.units.length - 1]];
+            return first ? unitTitle + 's ' + first.number + (last !== first ? '-' + last.number : '') : '';
+        };
+        const index = () => {
+            const data = home.data();
+            const byId = { weeks: {}, phases: {} };
+            data.weeks.forEach((w) => {
+                byId.weeks[w.id] = w;
+            });
+            data.phases.forEach((p) => {
+                byId.phases[p.id] = p;
+            });
+            return byId;
+        };
+        const pending = new Map();
+        const watcher =
+            typeof IntersectionObserver === 'function'
+                ? new IntersectionObserver(
+                    (seen) => {
+                        for (const entry of seen) {
+                            if (entry.isIntersecting && pending.has(entry.target)) {
+                                const phase = pending.get(entry.target);
+                                pending.delete(entry.target);
+                                watcher.unobserve(entry.target);
+                                home.ensure(phase.units).then(() => fill(entry.target, phase));
+                            }
+                        }
+                    },
+                    { rootMargin: '800px 0px' },
+                )
+                : null;
+        const fill = (body, phase) => {
+            const byId = index();
+            const rows = body.querySelectorAll('th');
+            rows[0].replaceChildren(phaseHeading(phase, byId));
+            phase.units.forEach((at, n) => rows[n + 1].replaceChildren(unitHeading(counts.units[at], byId)));
+        };
+
+        let drawn = 0;
+        const draw = async () => {
+            const mine = (drawn += 1);
+            const sums = home.sums();
+            const all = sums.all;
             summary.textContent =
                 all.done + ' done, ' + all.skipped + ' skipped, ' + all.remaining + ' remaining of ' + all.total +
                 ' items: ' + all.percent + ' % of your plan' + (all.inProgress ? ' (' + all.inProgress + ' in progress)' : '') + '.';
             bar.value = all.percent;
             bar.textContent = all.percent + ' %';
-            const reached = model.tally(data.milestones.map((m) => ({ state: model.stateOf(store, m.id, !!m.checked) })));
+            const reached = sums.milestones;
             milestones.replaceChildren();
-            if (data.milestones.length > 0) {
+            if (counts.milestones > 0) {
                 milestones.append(
                     el('a', { href: 'milestones.html' }, 'Milestones'),
                     ' reached: ' + reached.done + ' of ' + (reached.done + reached.remaining) + '.',
                 );
-            }
-            const upcoming = model.nextItem(data, states);
-            next.replaceChildren();
-            if (upcoming) {
-                next.append(
-                    'Continue where you left off: ',
-                    el('a', { href: upcoming.href, class: 'roadbook-continue' }, upcoming.week.name + ': ' + upcoming.item.text),
-                );
-            } else {
-                next.append('Everything in your plan is done or skipped. 🎉');
             }
             table.replaceChildren(
                 el('caption', {}, 'Progress per phase and ' + unit),
@@ -97,34 +143,45 @@
                     ),
                 ),
             );
-            const weekOf = {};
-            for (const week of data.weeks) {
-                weekOf[week.id] = week;
+            const byId = index();
+            pending.clear();
+            if (watcher) {
+                watcher.disconnect();
             }
-            for (const phase of data.phases) {
+            for (const phase of counts.phases) {
                 const body = el('tbody');
                 body.append(
-                    el(
-                        'tr',
-                        { class: 'roadbook-phase-row' },
-                        el('th', { scope: 'row' }, el('a', { href: phase.path }, phase.title)),
-                        ...cells(byPhase[phase.id]),
-                    ),
+                    el('tr', { class: 'roadbook-phase-row' }, el('th', { scope: 'row' }, phaseHeading(phase, byId)), ...cells(sums.byPhase[phase.at])),
                 );
-                for (const id of phase.weeks) {
-                    const week = weekOf[id];
-                    body.append(
-                        el(
-                            'tr',
-                            {},
-                            el('th', { scope: 'row' }, el('a', { href: week.path }, week.name + (week.title ? ': ' + week.title : ''))),
-                            ...cells(byWeek[id]),
-                        ),
-                    );
+                let missing = false;
+                for (const at of phase.units) {
+                    const u = counts.units[at];
+                    missing = missing || !byId.weeks[u.id];
+                    body.append(el('tr', {}, el('th', { scope: 'row' }, unitHeading(u, byId)), ...cells(sums.byUnit[at])));
                 }
                 table.append(body);
+                if (missing && watcher) {
+                    pending.set(body, phase);
+                    watcher.observe(body);
+                }
+            }
+            next.replaceChildren();
+            const upcoming = await home.next(sums);
+            if (mine !== drawn) {
+                return;
+            }
+            if (upcoming) {
+                next.append(
+                    'Continue where you left off: ',
+                    el('a', { href: upcoming.href, class: 'roadbook-continue' }, upcoming.week.name + ': ' + upcoming.item.text),
+                );
+            } else {
+                next.append('Everything in your plan is done or skipped. 🎉');
             }
         };
+        // A change from an import or another tab may name IDs this browser
+        // has not placed yet.
+        const redraw = () => home.resolve().then(draw);
 
         // Export, import, reset.
         const exportJson = el('button', { type: 'button' }, 'Export all (JSON)');
@@ -135,8 +192,12 @@
         });
         const exportMd = el('button', { type: 'button' }, 'Export checklist (Markdown)');
         exportMd.addEventListener('click', () => {
-            download('roadbook-progress.md', 'text/markdown', model.exportMarkdown(data, journey.states(), title));
-            status.textContent = 'Exported the checklist.';
+            home.everything().then(() => {
+                const data = home.data();
+                const states = model.itemStates(data, (id, checked) => model.stateOf(store, id, checked), model.planWeeks(data, store.get('plan')));
+                download('roadbook-progress.md', 'text/markdown', model.exportMarkdown(data, states, title));
+                status.textContent = 'Exported the checklist.';
+            });
         });
         const input = el('input', { type: 'file', accept: '.json,application/json', class: 'roadbook-sr-only' });
         const pickFile = el('label', { class: 'roadbook-file' }, 'Import a file…', input);
@@ -148,12 +209,12 @@
             const reader = new FileReader();
             reader.onload = () => {
                 try {
-                    const result = model.merge(store, model.parseImport(String(reader.result), Date.now()), data.aliases);
+                    const result = model.merge(store, model.parseImport(String(reader.result), Date.now()), journey.data.aliases);
                     status.textContent =
                         'Imported ' + file.name + ': ' + result.added + ' added, ' + result.updated + ' updated, ' +
                         result.kept + ' kept (this browser had a newer change).';
                     journey.refresh();
-                    draw();
+                    redraw();
                 } catch (e) {
                     status.textContent = 'Could not import ' + file.name + ': ' + e.message + '.';
                 }
@@ -186,7 +247,7 @@
                 status.textContent = 'Progress reset: ' + saved + ' saved states erased.';
                 reset.focus();
                 journey.refresh();
-                draw();
+                redraw();
             });
         });
 
@@ -217,7 +278,7 @@
             host.prepend(el('p', {}, 'This browser does not keep data for this page: progress lasts until you close it.'));
         }
         draw();
-        store.onChange(draw);
+        store.onChange(redraw);
     };
 
     const begin = () => {
