@@ -35,11 +35,15 @@
     // (plan_page.rs `home_json`): the week it names comes, with its name,
     // title, path and blocks, from the roadmap's data part that holds it
     // (roadbook-data.js, theme/progress-model.js's `partOf`).
-    function details(week) {
+    async function details(week) {
+        if (week.sketch && !window.roadbookData && window.roadbookJourney) {
+            // progress.js loads the outline: wait for it.
+            await new Promise((done) => window.roadbookJourney.ready(() => done()));
+        }
         const outline = window.roadbookData;
         const progress = window.roadbookProgress;
         if (!week.sketch || !outline || !progress || !(outline.parts > 0)) {
-            return Promise.resolve(week);
+            return week;
         }
         const n = progress.partOf(outline, week.id);
         const found = () => {
@@ -48,7 +52,7 @@
             return record ? model.withDetails(week, record) : week;
         };
         if (window.roadbookDataParts && window.roadbookDataParts[n]) {
-            return Promise.resolve(found());
+            return found();
         }
         return new Promise((resolve) => {
             const script = document.createElement('script');

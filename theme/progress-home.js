@@ -2,7 +2,8 @@
 // with a bar, "continue where you left off", and the learner's data moved
 // between browsers: export (JSON of everything the book keeps, or a
 // Markdown checklist), import (an export, or a JSON list of done item IDs),
-// reset. Loaded only by the home page, into `#roadbook-journey`; the logic
+// reset; and the scripts of "This week" once a plan is dated. Loaded only
+// by the home page, into `#roadbook-journey`; the logic
 // is theme/progress-model.js, the page wiring theme/progress.js
 // (`window.roadbookJourney`).
 (() => {
@@ -281,7 +282,37 @@
         store.onChange(redraw);
     };
 
+    // "This week" needs the plan's scripts (theme/plan.js, 39 KB with its
+    // model) only once the learner's plan has a start date: until then the
+    // page's own text ("Choose a plan and a start date") is what it shows.
+    let planLoaded = false;
+    const loadPlan = (store) => {
+        const plan = store.get('plan');
+        if (planLoaded || !document.querySelector('[data-plan-this-week]') || !plan || !plan.start) {
+            return;
+        }
+        planLoaded = true;
+        const root = typeof path_to_root === 'string' ? path_to_root : '';
+        const model = document.createElement('script');
+        model.src = root + 'theme/plan-model.js';
+        model.onload = () => {
+            const page = document.createElement('script');
+            page.src = root + 'theme/plan.js';
+            document.head.appendChild(page);
+        };
+        document.head.appendChild(model);
+    };
+
     const begin = () => {
+        const store = window.roadbookStore;
+        if (store) {
+            loadPlan(store);
+            store.onChange((key) => {
+                if (key === null || key === 'plan') {
+                    loadPlan(store);
+                }
+            });
+        }
         if (window.roadbookJourney) {
             window.roadbookJourney.ready(start);
         }

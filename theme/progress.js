@@ -607,7 +607,7 @@
                 if (unit === null) {
                     return null;
                 }
-                await home.ensure([unit.at]);
+                await fetchParts([model.partOf(outline, unit.id)]);
                 const all = data();
                 const own = Object.assign({}, all, {
                     weeks: all.weeks.filter((w) => w.id === unit.id),

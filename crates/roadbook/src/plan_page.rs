@@ -221,8 +221,9 @@ pub(crate) fn home_json(roadmap: &Roadmap) -> String {
     script_safe(&serde_json::to_string(&data).expect("plan data serialises"))
 }
 
-/// Plan data up to this size goes into the home page whole.
-const HOME_WHOLE: usize = 64_000;
+/// Plan data up to this size goes into the home page whole (the shipped
+/// book's is 5 KB).
+const HOME_WHOLE: usize = 16_000;
 
 /// The weeks of a big plan for the home page: the same `book`, `title`,
 /// `hours` and `tracks` as [`PlanData`], the weeks as runs of numbers

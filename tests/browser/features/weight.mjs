@@ -5,12 +5,20 @@
 // where Highlight.js's 137 KB load) stays within 400 KB (uncompressed bodies,
 // see ../page-weight.mjs). The phase page, which has a diagram, must load
 // Mermaid: otherwise "no Mermaid" would hold because it never loads at all.
+// The home page of a synthetic book of 100 weeks (../synthetic.mjs; 656 KB
+// when its home page loaded every data part and inlined the whole plan)
+// holds the same limit and loads at most two data parts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { firstVisit, kb } from '../page-weight.mjs';
+import { serve } from '../serve.mjs';
+import { buildSynthetic } from '../synthetic.mjs';
 
 const LIMIT = 400_000;
+const WEEKS = 100;
+let built = null;
 
 export default {
   name: 'page weight',
@@ -35,5 +43,27 @@ export default {
         }
       });
     }
+    await ctx.step(async () => {
+      built ??= buildSynthetic(ctx, 'synthetic weight book', { weeks: WEEKS });
+      if (!built) return;
+      let base;
+      let server = null;
+      if (ctx.mode === 'file') base = pathToFileURL(built + '/').href;
+      else ({ server, base } = await serve(built, '/roadbook/'));
+      try {
+        const url = base + 'index.html';
+        const visit = await firstVisit(ctx.browser, url);
+        const parts = visit.urls.filter((u) => /\/data\/\d+-[0-9a-f]+\.js$/.test(u));
+        console.log(`  home page of ${WEEKS} weeks: ${visit.requests} requests, ${kb(visit.bytes)}, ${parts.length} data parts`);
+        if (visit.bytes > LIMIT) {
+          const largest = visit.largest.slice(0, 3).map((r) => `${r.url.split('/').pop()} ${kb(r.bytes)}`).join(', ');
+          ctx.fail(url, `first visit of a ${WEEKS}-week book's home page is ${kb(visit.bytes)}, over ${kb(LIMIT)} (largest: ${largest})`);
+        }
+        if (parts.length > 2) ctx.fail(url, `a fresh visit of the home page loads ${parts.length} data parts`);
+        for (const failed of visit.failed) ctx.fail(url, `request failed: ${failed}`);
+      } finally {
+        if (server) server.close();
+      }
+    });
   },
 };
