@@ -273,13 +273,16 @@
 
     /**
      * The counts the home page works from, from the build's counts file
-     * (`window.roadbookDataCounts`, see theme/README.md): `{units: [{id,
+     * (`window.roadbookDataCounts`, see theme/README.md; a unit's ID is
+     * `wNN` unless `ids` names it): `{units: [{id,
      * number, at, items, phase}], phases: [{at, units: [unit at, …]}],
      * milestones, checked, away, checkedMilestones, awayMilestones}`.
      */
     function expandCounts(raw) {
         const numbers = expandRuns(raw.numbers);
-        const units = raw.units.map((id, at) => ({ id, number: numbers[at], at, items: raw.items[at], phase: 0 }));
+        const ids = raw.ids || {};
+        const name = (n) => 'w' + (n < 10 ? '0' + n : String(n));
+        const units = numbers.map((number, at) => ({ id: ids[at] || name(number), number, at, items: raw.items[at], phase: 0 }));
         const phases = [];
         let next = 0;
         raw.phases.forEach((size, at) => {
@@ -327,8 +330,12 @@
                 numbers.push([w.number, w.number]);
             }
         }
+        const ids = {};
+        data.weeks.forEach((w, n) => {
+            ids[n] = w.id;
+        });
         return expandCounts({
-            units: data.weeks.map((w) => w.id),
+            ids,
             numbers,
             items,
             phases: data.phases.map((p) => p.weeks.length),

@@ -56,7 +56,6 @@ function book(seed, units) {
 // The counts file the build writes for `data` (book_data.rs `counts`).
 function countsFile(data) {
   const file = {
-    units: data.weeks.map((w) => w.id),
     numbers: [[1, data.weeks.length]],
     items: data.weeks.map((w) => data.items.filter((i) => i.week === w.id).length),
     phases: data.phases.map((p) => p.weeks.length),

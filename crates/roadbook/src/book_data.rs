@@ -142,8 +142,11 @@ struct BlockData<'a> {
 /// than records, so that it stays a few bytes a unit.
 #[derive(Serialize, Default)]
 struct Counts<'a> {
-    /// The units' IDs.
-    units: Vec<&'a str>,
+    /// The IDs of the units whose ID is not `w` and their number of at
+    /// least two digits (`w07`, `w123`), by their place: the others are
+    /// the reader's to make.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    ids: BTreeMap<usize, &'a str>,
     /// The units' numbers, as runs `[first, last]`.
     numbers: Vec<[u32; 2]>,
     /// The number of items of each unit.
@@ -376,7 +379,9 @@ fn counts(roadmap: &Roadmap) -> Counts<'_> {
     for phase in &roadmap.phases {
         counts.phases.push(phase.weeks.len());
         for week in &phase.weeks {
-            counts.units.push(&week.id);
+            if week.id != format!("w{:02}", week.number) {
+                counts.ids.insert(numbers.len(), &week.id);
+            }
             numbers.push(week.number);
             counts
                 .items
@@ -403,11 +408,10 @@ fn counts(roadmap: &Roadmap) -> Counts<'_> {
             if m.checked {
                 counts.checked_milestones.push(&m.id);
             }
-            let prefixed = m
-                .id
-                .strip_prefix("ms-")
-                .and_then(|rest| rest.strip_prefix(stem))
-                .is_some_and(|rest| rest.starts_with('-'));
+            let prefixed =
+                m.id.strip_prefix("ms-")
+                    .and_then(|rest| rest.strip_prefix(stem))
+                    .is_some_and(|rest| rest.starts_with('-'));
             if !prefixed {
                 counts.away_milestones.insert(&m.id, &group.id);
             }
@@ -570,7 +574,10 @@ mod tests {
         assert_eq!(count, files.len() - 2);
         let stamp = outline["stamp"].as_str().unwrap();
         let (last, bytes) = files.last().unwrap();
-        assert_eq!(last, &Path::new(PARTS_DIR).join(format!("counts-{stamp}.js")));
+        assert_eq!(
+            last,
+            &Path::new(PARTS_DIR).join(format!("counts-{stamp}.js"))
+        );
         let counts = value(bytes, "window.roadbookDataCounts = ");
         let parts = files[1..=count]
             .iter()
@@ -736,19 +743,37 @@ mod tests {
                       ## Milestones\n### Week 1-2\n- [x] **Basics**: done <!-- id: own-milestone -->\n- [ ] **More**: also\n";
         let (_, parts, counts) = built_with_counts(source, &[]);
         let data = assembled(&parts);
-        assert_eq!(counts["units"], serde_json::json!(["w01", "w02", "w03"]));
+        assert!(counts.get("ids").is_none(), "units named wNN go without");
         assert_eq!(counts["numbers"], serde_json::json!([[1, 3]]));
         assert_eq!(counts["items"], serde_json::json!([2, 3, 1]));
-        assert_eq!(counts["phases"], serde_json::json!([2, 1]));
+        let sizes: Vec<usize> = data["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["weeks"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(counts["phases"], serde_json::json!(sizes));
+        assert_eq!(sizes.iter().sum::<usize>(), 3);
         assert_eq!(
-            counts["items"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+            counts["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .sum::<u64>(),
             data["items"].as_array().unwrap().len() as u64
         );
-        assert_eq!(counts["checked"], serde_json::json!({"w01-read-guide": "w01"}));
+        assert_eq!(
+            counts["checked"],
+            serde_json::json!({"w01-read-guide": "w01"})
+        );
         assert_eq!(counts["away"], serde_json::json!({"custom-write": "w01"}));
         let milestones = data["milestones"].as_array().unwrap();
         assert_eq!(counts["milestones"], milestones.len());
-        assert_eq!(counts["checked_milestones"], serde_json::json!(["own-milestone"]));
+        assert_eq!(
+            counts["checked_milestones"],
+            serde_json::json!(["own-milestone"])
+        );
         assert_eq!(
             counts["away_milestones"].as_object().unwrap().len(),
             1,
@@ -757,6 +782,19 @@ mod tests {
         );
         assert_eq!(data["weeks"][0]["blocks"][0]["days"], "Mon");
         assert_eq!(data["weeks"][0]["blocks"][0]["topic"], "B");
+    }
+
+    #[test]
+    fn the_counts_name_units_not_named_by_their_number() {
+        let source = "# P\n## Part 1: A\n### Day 1-3: A\n**Mon: B**\n- [ ] Read\n### Day 4: B\n- [ ] One\n- [ ] Two\n";
+        let (_, parts, counts) = built_with_counts(source, &[]);
+        let data = assembled(&parts);
+        let weeks = data["weeks"].as_array().unwrap();
+        assert_eq!(
+            counts["ids"],
+            serde_json::json!({"0": weeks[0]["id"], "1": weeks[1]["id"]})
+        );
+        assert_eq!(counts["numbers"], serde_json::json!([[1, 2]]));
     }
 
     #[test]

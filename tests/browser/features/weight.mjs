@@ -7,7 +7,9 @@
 // Mermaid: otherwise "no Mermaid" would hold because it never loads at all.
 // The home page of a synthetic book of 100 weeks (../synthetic.mjs; 656 KB
 // when its home page loaded every data part and inlined the whole plan)
-// holds the same limit and loads at most two data parts.
+// holds the same limit and loads at most two data parts; with a dated plan
+// its "This week" names the week of today, read from that week's data part
+// (the page carries the weeks' numbers and day names only).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,9 +63,39 @@ export default {
         }
         if (parts.length > 2) ctx.fail(url, `a fresh visit of the home page loads ${parts.length} data parts`);
         for (const failed of visit.failed) ctx.fail(url, `request failed: ${failed}`);
+        await thisWeek(ctx, built, base);
       } finally {
         if (server) server.close();
       }
     });
   },
 };
+
+async function thisWeek(ctx, book, base) {
+  const url = base + 'index.html';
+  const html = readFileSync(join(book, 'index.html'), 'utf8');
+  const data = JSON.parse(html.match(/id="roadbook-plan-week-data">([^<]*)</)[1]);
+  if (!data.runs) ctx.fail(url, `the home page of ${WEEKS} weeks carries the whole plan (${kb(JSON.stringify(data).length)})`);
+  const week3 = readFileSync(join(book, 'weeks', 'week-03.html'), 'utf8').match(/<h1[^>]*>([^<]*)</)[1];
+  const { context, page, log } = await ctx.openPage(base);
+  try {
+    await ctx.load(page, url);
+    // Started 15 days ago: today is in week 3.
+    await page.evaluate(() => {
+      const d = new Date();
+      d.setDate(d.getDate() - 15);
+      const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      window.roadbookStore.set('plan', { track: null, start: iso });
+    });
+    await ctx.load(page, url);
+    await page.waitForSelector('[data-plan-this-week] strong a', { timeout: 10000 }).catch(() => {});
+    const text = await page.textContent('[data-plan-this-week]');
+    const href = await page.getAttribute('[data-plan-this-week] strong a', 'href').catch(() => null);
+    if (href !== 'weeks/week-03.html' || !text.includes('Day 16 of') || !text.includes('today:')) {
+      ctx.fail(url, `"This week" of a plan started 15 days ago links ${href} and says: ${text.trim()} (week 3: ${week3})`);
+    }
+    ctx.expectClean(url, log);
+  } finally {
+    await context.close();
+  }
+}
