@@ -266,122 +266,6 @@
         };
     }
 
-    /** The home page's counts file (`data/counts-STAMP.js`), from the book's root. */
-    function countsFile(outline) {
-        return 'data/counts-' + outline.stamp + '.js';
-    }
-
-    /**
-     * The counts the home page works from, from the build's counts file
-     * (`window.roadbookDataCounts`, see theme/README.md; a unit's ID is
-     * `wNN` unless `ids` names it): `{units: [{id,
-     * number, at, items, phase}], phases: [{at, units: [unit at, …]}],
-     * milestones, checked, away, checkedMilestones, awayMilestones}`.
-     */
-    function expandCounts(raw) {
-        const numbers = expandRuns(raw.numbers);
-        const ids = raw.ids || {};
-        const name = (n) => 'w' + (n < 10 ? '0' + n : String(n));
-        const units = numbers.map((number, at) => ({ id: ids[at] || name(number), number, at, items: raw.items[at], phase: 0 }));
-        const phases = [];
-        let next = 0;
-        raw.phases.forEach((size, at) => {
-            const own = [];
-            for (let i = 0; i < size; i += 1, next += 1) {
-                units[next].phase = at;
-                own.push(next);
-            }
-            phases.push({ at, units: own });
-        });
-        return {
-            units,
-            phases,
-            milestones: raw.milestones || 0,
-            checked: raw.checked || {},
-            away: raw.away || {},
-            checkedMilestones: raw.checked_milestones || [],
-            awayMilestones: raw.away_milestones || {},
-        };
-    }
-
-    /**
-     * The same counts made from data with every part in (`assemble`'s,
-     * `complete`): what a small book's home page works from.
-     */
-    function countsOf(data) {
-        const at = {};
-        data.weeks.forEach((w, n) => {
-            at[w.id] = n;
-        });
-        const items = data.weeks.map(() => 0);
-        const checked = {};
-        for (const item of data.items) {
-            items[at[item.week]] += 1;
-            if (item.checked) {
-                checked[item.id] = item.week;
-            }
-        }
-        const numbers = [];
-        for (const w of data.weeks) {
-            const last = numbers[numbers.length - 1];
-            if (last && last[1] + 1 === w.number) {
-                last[1] = w.number;
-            } else {
-                numbers.push([w.number, w.number]);
-            }
-        }
-        const ids = {};
-        data.weeks.forEach((w, n) => {
-            ids[n] = w.id;
-        });
-        return expandCounts({
-            ids,
-            numbers,
-            items,
-            phases: data.phases.map((p) => p.weeks.length),
-            milestones: data.milestones.length,
-            checked,
-            checked_milestones: data.milestones.filter((m) => m.checked).map((m) => m.id),
-        });
-    }
-
-    /**
-     * Where a stored ID may be, for one whose place this browser does not
-     * know: `{units: [unit IDs], groups: [milestone group IDs]}`, the
-     * candidates to look for it in (load their parts and see). An item's ID
-     * starts with its unit's ID and `-` unless the counts list it as
-     * `away`; a milestone's is `ms-`, its group's ID without `milestones-`,
-     * `-`, unless listed. Hand-written tasks (`page#task-…`) are in no part.
-     */
-    function candidates(counts, id) {
-        const found = { units: [], groups: [] };
-        if (id.indexOf('#') >= 0) {
-            return found;
-        }
-        if (counts.away[id] !== undefined) {
-            found.units.push(counts.away[id]);
-        }
-        if (counts.awayMilestones[id] !== undefined) {
-            found.groups.push(counts.awayMilestones[id]);
-        }
-        if (!counts.unitIds) {
-            counts.unitIds = new Set(counts.units.map((u) => u.id));
-        }
-        for (let i = id.indexOf('-'); i > 0; i = id.indexOf('-', i + 1)) {
-            const stem = id.slice(0, i);
-            if (counts.unitIds.has(stem) && found.units.indexOf(stem) < 0) {
-                found.units.push(stem);
-            }
-            if (id.indexOf('ms-') === 0 && i > 3) {
-                const group = 'milestones-' + id.slice(3, i);
-                if (found.groups.indexOf(group) < 0) {
-                    found.groups.push(group);
-                }
-            }
-        }
-        return found;
-    }
-
     /**
      * Where the IDs of `ids` are, from `data` (assembled from the parts in
      * so far): `{id: unitId}` for items, `{id: '*'}` for milestones; IDs
@@ -401,91 +285,6 @@
             }
         }
         return places;
-    }
-
-    /**
-     * The home page's counts of the whole book without its parts: `counts`
-     * (expandCounts), `places` (`{id: unitId or '*'}` of the stored IDs
-     * whose place is known), `state(id, checked)` reads one, `weeks` the
-     * plan's unit numbers. An item neither stored nor ticked in the
-     * roadmap is not started; a unit outside the plan has its items
-     * skipped by plan unless done. Returns `{all, byUnit: [per unit at],
-     * byPhase: [per phase at], milestones, inProgress: [unit ats with an
-     * item in progress]}`, each a `tally`.
-     */
-    function countAll(counts, places, state, weeks) {
-        const plan = new Set(weeks);
-        const known = counts.units.map(() => []);
-        const at = {};
-        counts.units.forEach((u) => {
-            at[u.id] = u.at;
-        });
-        const milestoneStates = [];
-        const seen = new Set();
-        const add = (id, place) => {
-            if (seen.has(id)) {
-                return;
-            }
-            seen.add(id);
-            if (place === '*') {
-                milestoneStates.push({ state: state(id, counts.checkedMilestones.indexOf(id) >= 0) });
-            } else if (at[place] !== undefined) {
-                known[at[place]].push({ id, state: state(id, counts.checked[id] !== undefined) });
-            }
-        };
-        for (const id of Object.keys(places)) {
-            add(id, places[id]);
-        }
-        for (const id of Object.keys(counts.checked)) {
-            add(id, counts.checked[id]);
-        }
-        for (const id of counts.checkedMilestones) {
-            add(id, '*');
-        }
-        const byUnit = counts.units.map((u) => {
-            const inPlan = plan.has(u.number);
-            const own = known[u.at].map((s) => ({ state: !inPlan && s.state !== 'done' ? 'skipped' : s.state }));
-            const rest = Math.max(0, u.items - own.length);
-            for (let i = 0; i < rest; i += 1) {
-                own.push({ state: inPlan ? 'not-started' : 'skipped' });
-            }
-            return tally(own);
-        });
-        const sum = (list) => {
-            const total = { total: 0, done: 0, skipped: 0, inProgress: 0, remaining: 0, percent: 0 };
-            for (const c of list) {
-                for (const k of ['total', 'done', 'skipped', 'inProgress', 'remaining']) {
-                    total[k] += c[k];
-                }
-            }
-            const goal = total.done + total.remaining;
-            total.percent = goal === 0 ? 0 : Math.floor((total.done * 100) / goal);
-            return total;
-        };
-        const byPhase = counts.phases.map((p) => sum(p.units.map((n) => byUnit[n])));
-        const rest = Math.max(0, counts.milestones - milestoneStates.length);
-        for (let i = 0; i < rest; i += 1) {
-            milestoneStates.push({ state: 'not-started' });
-        }
-        return {
-            all: sum(byUnit),
-            byUnit,
-            byPhase,
-            milestones: tally(milestoneStates),
-            inProgress: counts.units.filter((u) => byUnit[u.at].inProgress > 0).map((u) => u.at),
-        };
-    }
-
-    /**
-     * The unit "continue where you left off" is in, by `countAll`'s
-     * `sums`: the first with an item in progress, else the first of the
-     * plan with an item not started; null when nothing is left.
-     */
-    function continueUnit(counts, sums) {
-        if (sums.inProgress.length > 0) {
-            return counts.units[sums.inProgress[0]];
-        }
-        return counts.units.find((u) => sums.byUnit[u.at].remaining > 0) || null;
     }
 
     /**
@@ -736,13 +535,8 @@
         partFile,
         partsFor,
         assemble,
-        countsFile,
-        expandCounts,
-        countsOf,
-        candidates,
         placesIn,
-        countAll,
-        continueUnit,
+        expandRuns,
         rememberFinished,
         itemStates,
         tally,

@@ -525,99 +525,13 @@
                     }),
             );
         const want = wanted();
-        const home = document.getElementById('roadbook-journey') !== null;
-        let counts = null;
-        if (home && !outline.whole) {
-            await load(model.countsFile(outline));
-            counts = window.roadbookDataCounts ? model.expandCounts(window.roadbookDataCounts) : null;
-        }
-        // Without the counts (a small book, or a file missing), the home
-        // page counts from every part.
-        want.all = want.all || (home && counts === null);
         await fetchParts(model.partsFor(outline, want, null));
         await fetchParts(model.partsFor(outline, want, model.assemble(outline, parts)));
         withData(model.assemble(outline, parts));
-        if (home) {
-            journey.home = homeCounts(outline, counts, parts, fetchParts);
-            await journey.home.resolve();
-        }
+        // For the home page (theme/progress-home.js), which counts the
+        // whole book from the counts file and the places of stored IDs.
+        Object.assign(journey, { outline, parts, loadParts: fetchParts, places, savePlaces, storedIds, load });
         finish();
-    };
-
-    // What the home page counts the whole book with: the counts file and
-    // the places of the stored IDs, loading the parts of those whose place
-    // this browser does not know (imported, saved before it kept places,
-    // or by another browser's tab), and of the unit to continue in.
-    const homeCounts = (outline, given, parts, fetchParts) => {
-        const data = () => model.assemble(outline, parts);
-        const counts = given || model.countsOf(data());
-        const home = {
-            counts,
-            data,
-            /** The parts loaded so far, by number. */
-            parts: () => Object.keys(parts).map(Number),
-            places: () => places().ids,
-            /** Finds the place of every stored ID, loading the parts that may hold them. */
-            async resolve() {
-                model.followAliases(store, outline.aliases);
-                const known = places();
-                const open = storedIds().filter((id) => !(id in known.ids) || (known.ids[id] === null && known.stamp !== outline.stamp));
-                if (open.length === 0) {
-                    return;
-                }
-                const wanted = new Set();
-                for (const id of open) {
-                    const where = model.candidates(counts, id);
-                    where.units.forEach((u) => wanted.add(model.partOf(outline, u)));
-                    where.groups.forEach((g) => wanted.add(model.partOf(outline, g)));
-                }
-                await fetchParts(Array.from(wanted).sort((a, b) => a - b));
-                const found = model.placesIn(data(), open);
-                for (const id of open) {
-                    if (!(id in found)) {
-                        found[id] = null;
-                    }
-                }
-                savePlaces(found, outline.stamp);
-            },
-            /** The counts under the learner's plan (`model.countAll`). */
-            sums() {
-                const weeks = model.planWeeks({ tracks: data().tracks, weeks: counts.units }, store.get('plan'));
-                return model.countAll(counts, places().ids, (id, checked) => model.stateOf(store, id, checked), weeks);
-            },
-            /** Loads the parts of the units at `ats` and of their phases. */
-            async ensure(ats) {
-                const units = ats.map((at) => counts.units[at].id);
-                await fetchParts(model.partsFor(outline, { weeks: units }, null));
-                const phases = new Set();
-                for (const w of data().weeks) {
-                    if (units.indexOf(w.id) >= 0) {
-                        phases.add(w.phase);
-                    }
-                }
-                await fetchParts(model.partsFor(outline, { phases: Array.from(phases) }, null));
-            },
-            /** Loads every part (the Markdown checklist lists every item). */
-            async everything() {
-                await fetchParts(model.partsFor(outline, { all: true }, null));
-            },
-            /** "Continue where you left off": `{item, week, href}` or null. */
-            async next(sums) {
-                const unit = model.continueUnit(counts, sums);
-                if (unit === null) {
-                    return null;
-                }
-                await fetchParts([model.partOf(outline, unit.id)]);
-                const all = data();
-                const own = Object.assign({}, all, {
-                    weeks: all.weeks.filter((w) => w.id === unit.id),
-                    items: all.items.filter((i) => i.week === unit.id),
-                });
-                const weeks = model.planWeeks({ tracks: all.tracks, weeks: counts.units }, store.get('plan'));
-                return model.nextItem(own, model.itemStates(own, (id, checked) => model.stateOf(store, id, checked), weeks));
-            },
-        };
-        return home;
     };
     start();
 })();

@@ -1,4 +1,5 @@
-// Unit tests of the home page's counts in theme/progress-model.js: the
+// Unit tests of the home page's counts (theme/progress-home.js, with
+// theme/progress-model.js's `placesIn`): the
 // whole book counted from the build's counts file and the places of the
 // stored IDs (`expandCounts`, `countAll`, `continueUnit`) gives what
 // counting every item of every part gives (`tallies`, `nextItem`), and
@@ -10,7 +11,10 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createStore, memoryStorage } = require('../../theme/store.js');
-const P = require('../../theme/progress-model.js');
+const M = require('../../theme/progress-model.js');
+const H = require('../../theme/progress-home.js');
+// The model's functions and the home page's counting, under one name.
+const P = { ...M, ...H };
 
 // A deterministic pseudo-random source (mulberry32).
 const random = (seed) => () => {
