@@ -242,6 +242,46 @@
     }
 
     /**
+     * The plan data of a big book's home page (`{book, title, hours,
+     * tracks, shapes, runs, ids}`: runs `[first, last, shape]` of week
+     * numbers whose blocks have the day names `shapes[shape]`, `ids` the
+     * week IDs that are not `wNN`) as the plan page's data: each week
+     * `{id, number, name, title, path, blocks: [{days}], sketch: true}`,
+     * its name `Week N`, without title, path or block topics until
+     * `withDetails` gives them.
+     */
+    function expandShapes(data) {
+        const weeks = [];
+        const pad = (n) => (n < 10 ? '0' + n : String(n));
+        for (const [first, last, shape] of data.runs) {
+            for (let n = first; n <= last; n += 1) {
+                weeks.push({
+                    id: (data.ids && data.ids[n]) || 'w' + pad(n),
+                    number: n,
+                    name: 'Week ' + n,
+                    title: '',
+                    path: '',
+                    blocks: data.shapes[shape].map((days) => ({ id: '', days, topic: '' })),
+                    sketch: true,
+                });
+            }
+        }
+        return { book: data.book, title: data.title, hours: data.hours, tracks: data.tracks, weeks };
+    }
+
+    /** A sketched week with its name, title, path and blocks from its data record (book_data.rs). */
+    function withDetails(week, record) {
+        return {
+            id: week.id,
+            number: week.number,
+            name: record.name,
+            title: record.title,
+            path: record.path,
+            blocks: (record.blocks || []).map((b) => ({ id: b.id, days: b.days, topic: b.topic })),
+        };
+    }
+
+    /**
      * The schedule of `plan` (`{track, start}`, the shape kept under the
      * store's `plan` key; track null is the default plan, start null an
      * undated plan): every kept week with its day offset and length, each
@@ -386,6 +426,6 @@
     return {
         parseDate, formatDate, localDay, weekday, mondayFrom, describeDay, describeRange, describeShortRange,
         blockSpan, share, findTrack, planWeeks, weekLengths, blockLengths, pace, schedule,
-        locate, timeReport, describeMinutes, describePlanned, parseMinutes,
+        locate, timeReport, describeMinutes, describePlanned, parseMinutes, expandShapes, withDetails,
     };
 });

@@ -22,11 +22,45 @@
         if (!el) {
             return null;
         }
+        let data;
         try {
-            return JSON.parse(el.textContent);
+            data = JSON.parse(el.textContent);
         } catch (e) {
             return null;
         }
+        return data.runs ? model.expandShapes(data) : data;
+    }
+
+    // A big book's home page has the weeks' numbers and day names only
+    // (plan_page.rs `home_json`): the week it names comes, with its name,
+    // title, path and blocks, from the roadmap's data part that holds it
+    // (roadbook-data.js, theme/progress-model.js's `partOf`).
+    async function details(week) {
+        if (week.sketch && !window.roadbookData && window.roadbookJourney) {
+            // progress.js loads the outline: wait for it.
+            await new Promise((done) => window.roadbookJourney.ready(() => done()));
+        }
+        const outline = window.roadbookData;
+        const progress = window.roadbookProgress;
+        if (!week.sketch || !outline || !progress || !(outline.parts > 0)) {
+            return week;
+        }
+        const n = progress.partOf(outline, week.id);
+        const found = () => {
+            const part = window.roadbookDataParts && window.roadbookDataParts[n];
+            const record = part && part.weeks.find((w) => w.id === week.id);
+            return record ? model.withDetails(week, record) : week;
+        };
+        if (window.roadbookDataParts && window.roadbookDataParts[n]) {
+            return found();
+        }
+        return new Promise((resolve) => {
+            const script = document.createElement('script');
+            script.src = (typeof path_to_root === 'string' ? path_to_root : '') + progress.partFile(outline, n);
+            script.onload = () => resolve(found());
+            script.onerror = () => resolve(week);
+            document.head.appendChild(script);
+        });
     }
 
     /** An element with attributes and children (strings become text). */
@@ -347,11 +381,26 @@
 
     function thisWeek(store, data, block) {
         const text = block.querySelector('[data-plan-this-week-text]');
-        const render = () => {
+        let shown = 0;
+        const render = async () => {
+            const turn = (shown += 1);
             const chosen = storedPlan(store);
             const plan = model.schedule(data, chosen);
             const today = model.localDay(new Date());
             const at = model.locate(plan, today);
+            if (at.state === 'during' && at.week.week.sketch) {
+                const j = at.block ? at.week.blocks.indexOf(at.block) : -1;
+                const week = await details(at.week.week);
+                at.week = Object.assign({}, at.week, { week });
+                if (at.block) {
+                    at.block = Object.assign({}, at.block, { block: week.blocks[j] || at.block.block });
+                }
+            } else if (at.state === 'before' && plan.weeks[0].week.sketch) {
+                plan.weeks[0] = Object.assign({}, plan.weeks[0], { week: await details(plan.weeks[0].week) });
+            }
+            if (turn !== shown) {
+                return;
+            }
             const mine = h('a', { href: 'plan.html' }, 'My plan');
             if (at.state === 'undated') {
                 text.replaceChildren(h('a', { href: 'plan.html' }, 'Choose a plan and a start date'),

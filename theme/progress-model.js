@@ -267,6 +267,27 @@
     }
 
     /**
+     * Where the IDs of `ids` are, from `data` (assembled from the parts in
+     * so far): `{id: unitId}` for items, `{id: '*'}` for milestones; IDs
+     * not in `data` are left out.
+     */
+    function placesIn(data, ids) {
+        const want = new Set(ids);
+        const places = {};
+        for (const item of data.items) {
+            if (want.has(item.id)) {
+                places[item.id] = item.week;
+            }
+        }
+        for (const m of data.milestones) {
+            if (want.has(m.id)) {
+                places[m.id] = '*';
+            }
+        }
+        return places;
+    }
+
+    /**
      * The record of finished units this browser keeps (`store.local`), so
      * that a page of a big book, which loads only the parts it shows, can
      * mark in the sidebar the units finished elsewhere: `record` updated
@@ -514,6 +535,8 @@
         partFile,
         partsFor,
         assemble,
+        placesIn,
+        expandRuns,
         rememberFinished,
         itemStates,
         tally,

@@ -307,6 +307,51 @@
         }
         if (data) {
             markSidebar(sums.byWeek);
+            rememberPlaces(data);
+        }
+    };
+
+    // Where each stored ID is (its unit, or '*' for a milestone), kept by
+    // this browser (`store.local('places')`, never exported) so that the
+    // home page of a big book counts the whole book without loading every
+    // part: every page records the stored IDs its data holds. `null`
+    // means "in no part of this build" (its `stamp`).
+    const places = () => {
+        const record = store.local('places');
+        return record && typeof record === 'object' && record.ids && typeof record.ids === 'object'
+            ? record
+            : { stamp: null, ids: {} };
+    };
+    const savePlaces = (found, stamp) => {
+        const record = places();
+        let changed = false;
+        if (record.stamp !== stamp) {
+            // Another build: what was in no part may be in one now.
+            for (const id of Object.keys(record.ids)) {
+                if (record.ids[id] === null) {
+                    delete record.ids[id];
+                }
+            }
+            record.stamp = stamp;
+            changed = true;
+        }
+        for (const id of Object.keys(found)) {
+            if (record.ids[id] !== found[id]) {
+                record.ids[id] = found[id];
+                changed = true;
+            }
+        }
+        if (changed) {
+            store.setLocal('places', record);
+        }
+        return record;
+    };
+    const storedIds = () => store.entries(model.KEY).map(([key]) => key.slice(model.KEY.length));
+    const rememberPlaces = (data) => {
+        const known = places().ids;
+        const fresh = storedIds().filter((id) => !known[id]);
+        if (fresh.length > 0) {
+            savePlaces(model.placesIn(data, fresh), data.stamp);
         }
     };
 
@@ -424,7 +469,7 @@
     // phases and milestone groups it counts, its exercise; the home page
     // and the page of all milestones need the whole roadmap.
     const wanted = () => {
-        const want = { all: document.getElementById('roadbook-journey') !== null, weeks: [], phases: [], groups: [], exercises: [] };
+        const want = { all: false, weeks: [], phases: [], groups: [], exercises: [] };
         for (const summary of document.querySelectorAll('[data-progress-summary]')) {
             const [kind, id] = (summary.getAttribute('data-progress-summary') || '').split(':');
             if (kind === 'week' && id) {
@@ -483,6 +528,9 @@
         await fetchParts(model.partsFor(outline, want, null));
         await fetchParts(model.partsFor(outline, want, model.assemble(outline, parts)));
         withData(model.assemble(outline, parts));
+        // For the home page (theme/progress-home.js), which counts the
+        // whole book from the counts file and the places of stored IDs.
+        Object.assign(journey, { outline, parts, loadParts: fetchParts, places, savePlaces, storedIds, load });
         finish();
     };
     start();

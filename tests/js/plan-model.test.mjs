@@ -264,3 +264,34 @@ test('dates for people', () => {
   assert.equal(model.describeShortRange(d('2026-12-28'), d('2027-01-03')), 'Mon 28 Dec – Sun 3 Jan');
   assert.equal(model.describeShortRange(d('2026-01-10'), d('2026-01-10')), 'Sat 10 Jan');
 });
+
+test("a big book's home page schedules from week numbers and day names alone, the same dates as from the whole data", () => {
+  const full = shippedData();
+  // What plan_page.rs `home_json` writes for it when it is big: runs of weeks with the same day blocks.
+  const shapes = [];
+  const runs = [];
+  for (const w of full.weeks) {
+    const days = w.blocks.map((b) => b.days);
+    let shape = shapes.findIndex((s) => JSON.stringify(s) === JSON.stringify(days));
+    if (shape < 0) shape = shapes.push(days) - 1;
+    const last = runs[runs.length - 1];
+    if (last && last[2] === shape && last[1] + 1 === w.number) last[1] = w.number;
+    else runs.push([w.number, w.number, shape]);
+  }
+  const sketch = model.expandShapes({ book: full.book, title: full.title, hours: full.hours, tracks: full.tracks, shapes, runs });
+  assert.deepEqual(sketch.weeks.map((w) => w.id), full.weeks.map((w) => w.id));
+  for (const track of [null, ...full.tracks.map((t) => t.id)]) {
+    const plan = { track, start: '2026-03-02' };
+    const a = model.schedule(full, plan);
+    const b = model.schedule(sketch, plan);
+    assert.equal(b.days, a.days, `track ${track}`);
+    assert.deepEqual(b.weeks.map((w) => [w.week.id, w.first, w.last, w.planned, w.blocks.map((x) => [x.first, x.last])]),
+      a.weeks.map((w) => [w.week.id, w.first, w.last, w.planned, w.blocks.map((x) => [x.first, x.last])]));
+  }
+  // The week of today gets its name, title and blocks from its data record.
+  const record = { ...full.weeks[2], blocks: full.weeks[2].blocks.map((b) => ({ id: b.id, days: b.days, topic: b.topic })) };
+  const week = model.withDetails(sketch.weeks[2], record);
+  assert.equal(week.title, full.weeks[2].title);
+  assert.equal(week.blocks[1].topic, full.weeks[2].blocks[1].topic);
+  assert.equal(week.sketch, undefined);
+});

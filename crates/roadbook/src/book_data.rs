@@ -125,6 +125,51 @@ struct WeekData<'a> {
     /// The unit page.
     path: String,
     phase: &'a str,
+    /// Its day blocks, for the home page's "This week" (theme/plan.js).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    blocks: Vec<BlockData<'a>>,
+}
+
+#[derive(Serialize)]
+struct BlockData<'a> {
+    id: &'a str,
+    days: &'a str,
+    topic: String,
+}
+
+/// What the home page counts the whole book with, without its parts
+/// (`data/counts-STAMP.js`): each list in roadmap order, numbers rather
+/// than records, so that it stays a few bytes a unit.
+#[derive(Serialize, Default)]
+struct Counts<'a> {
+    /// The IDs of the units whose ID is not `w` and their number of at
+    /// least two digits (`w07`, `w123`), by their place: the others are
+    /// the reader's to make.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    ids: BTreeMap<usize, &'a str>,
+    /// The units' numbers, as runs `[first, last]`.
+    numbers: Vec<[u32; 2]>,
+    /// The number of items of each unit.
+    items: Vec<usize>,
+    /// The number of units of each phase, in order: a phase's units follow
+    /// the previous phase's.
+    phases: Vec<usize>,
+    /// The number of milestones.
+    milestones: usize,
+    /// Items ticked in the roadmap (`- [x]`) → their unit.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    checked: BTreeMap<&'a str, &'a str>,
+    /// Items whose ID does not start with their unit's ID and `-` (an
+    /// `<!-- id: … -->` override) → their unit.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    away: BTreeMap<&'a str, &'a str>,
+    /// Milestones ticked in the roadmap.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    checked_milestones: Vec<&'a str>,
+    /// Milestones whose ID is not `ms-` and their group's ID without its
+    /// leading `milestones-`, then `-` → their group.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    away_milestones: BTreeMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -217,6 +262,15 @@ pub(crate) fn files(roadmap: &Roadmap, inputs: &Inputs) -> Vec<(PathBuf, Vec<u8>
             title: &week.title,
             path: page(crate::pages::unit_path(week)),
             phase: &phase.id,
+            blocks: week
+                .blocks
+                .iter()
+                .map(|block| BlockData {
+                    id: &block.id,
+                    days: &block.days,
+                    topic: crate::pages::plain_text(&block.topic),
+                })
+                .collect(),
         };
         records.push((&week.id, List::Weeks, json(&data)));
     }
@@ -250,6 +304,8 @@ pub(crate) fn files(roadmap: &Roadmap, inputs: &Inputs) -> Vec<(PathBuf, Vec<u8>
         }
     }
 
+    let counts = counts(roadmap);
+
     let size: usize = records.iter().map(|(_, _, json)| json.len() + 1).sum();
     let count = size.div_ceil(PART_BUDGET).max(1);
     let mut parts: Vec<Part> = (0..count).map(|_| Part::default()).collect();
@@ -263,8 +319,9 @@ pub(crate) fn files(roadmap: &Roadmap, inputs: &Inputs) -> Vec<(PathBuf, Vec<u8>
         }
     }
     let parts: Vec<String> = parts.iter().map(Part::json).collect();
-    let stamp = crate::build_stamp::digest(&parts.concat());
-    let mut files = Vec::with_capacity(count + 1);
+    let counts = serde_json::to_string(&counts).expect("plain data serialises");
+    let stamp = crate::build_stamp::digest(&(parts.concat() + &counts));
+    let mut files = Vec::with_capacity(count + 2);
     for (n, json) in parts.iter().enumerate() {
         let script = format!(
             "// Part {n} of the roadmap's data, written by roadbook build (see roadbook-data.js).\n\
@@ -272,6 +329,14 @@ pub(crate) fn files(roadmap: &Roadmap, inputs: &Inputs) -> Vec<(PathBuf, Vec<u8>
         );
         files.push((part_path(n, &stamp), script.into_bytes()));
     }
+    files.push((
+        counts_path(&stamp),
+        format!(
+            "// The counts of the roadmap's data for the home page, written by roadbook build (see roadbook-data.js).\n\
+             window.roadbookDataCounts = {counts};\n"
+        )
+        .into_bytes(),
+    ));
 
     let all: Vec<u32> = roadmap.weeks().map(|w| w.number).collect();
     let outline = Outline {
@@ -305,6 +370,60 @@ pub(crate) fn files(roadmap: &Roadmap, inputs: &Inputs) -> Vec<(PathBuf, Vec<u8>
         ),
     );
     files
+}
+
+/// What the home page counts with (see [`Counts`]).
+fn counts(roadmap: &Roadmap) -> Counts<'_> {
+    let mut counts = Counts::default();
+    let mut numbers = Vec::new();
+    for phase in &roadmap.phases {
+        counts.phases.push(phase.weeks.len());
+        for week in &phase.weeks {
+            if week.id != format!("w{:02}", week.number) {
+                counts.ids.insert(numbers.len(), &week.id);
+            }
+            numbers.push(week.number);
+            counts
+                .items
+                .push(week.blocks.iter().map(|b| b.items.len()).sum());
+        }
+    }
+    counts.numbers = runs(&numbers);
+    for (week, item) in roadmap.items() {
+        if item.checked {
+            counts.checked.insert(&item.id, &week.id);
+        }
+        let prefixed = item
+            .id
+            .strip_prefix(week.id.as_str())
+            .is_some_and(|rest| rest.starts_with('-'));
+        if !prefixed {
+            counts.away.insert(&item.id, &week.id);
+        }
+    }
+    for group in &roadmap.milestones {
+        let stem = group.id.strip_prefix("milestones-").unwrap_or(&group.id);
+        for m in &group.milestones {
+            counts.milestones += 1;
+            if m.checked {
+                counts.checked_milestones.push(&m.id);
+            }
+            let prefixed =
+                m.id.strip_prefix("ms-")
+                    .and_then(|rest| rest.strip_prefix(stem))
+                    .is_some_and(|rest| rest.starts_with('-'));
+            if !prefixed {
+                counts.away_milestones.insert(&m.id, &group.id);
+            }
+        }
+    }
+    counts
+}
+
+/// The counts' file in the book; theme/progress-model.js's `countsFile`
+/// names the same.
+fn counts_path(stamp: &str) -> PathBuf {
+    PathBuf::from(format!("{PARTS_DIR}/counts-{stamp}.js"))
 }
 
 /// Part `n`'s file in the book; theme/progress-model.js's `partFile` names
@@ -423,6 +542,15 @@ mod tests {
 
     /// The outline and the parts of `source`'s data, as JSON.
     fn built(source: &str, exercises: &[&str]) -> (serde_json::Value, Vec<serde_json::Value>) {
+        let (outline, parts, _) = built_with_counts(source, exercises);
+        (outline, parts)
+    }
+
+    /// The outline, the parts and the counts of `source`'s data, as JSON.
+    fn built_with_counts(
+        source: &str,
+        exercises: &[&str],
+    ) -> (serde_json::Value, Vec<serde_json::Value>, serde_json::Value) {
         let roadmap = roadmap::parse(source, "roadmap.md").roadmap;
         let inputs = Inputs {
             exercises: exercises
@@ -443,9 +571,15 @@ mod tests {
         assert_eq!(files[0].0, Path::new(PATH));
         let outline = value(&files[0].1, "window.roadbookData = ");
         let count = outline["parts"].as_u64().unwrap() as usize;
-        assert_eq!(count, files.len() - 1);
+        assert_eq!(count, files.len() - 2);
         let stamp = outline["stamp"].as_str().unwrap();
-        let parts = files[1..]
+        let (last, bytes) = files.last().unwrap();
+        assert_eq!(
+            last,
+            &Path::new(PARTS_DIR).join(format!("counts-{stamp}.js"))
+        );
+        let counts = value(bytes, "window.roadbookDataCounts = ");
+        let parts = files[1..=count]
             .iter()
             .enumerate()
             .map(|(n, (path, bytes))| {
@@ -453,7 +587,7 @@ mod tests {
                 value(bytes, &format!("[{n}] = "))
             })
             .collect();
-        (outline, parts)
+        (outline, parts, counts)
     }
 
     /// The parts put together, each list in roadmap order (what
@@ -599,6 +733,68 @@ mod tests {
             .map(|w| w["number"].as_u64().unwrap())
             .collect();
         assert_eq!(numbers, (1..=120).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn the_counts_match_the_parts() {
+        let source = "# P\n## Phase 1: A\n### Week 1: A\n**Mon: B**\n- [x] Read the guide\n- [ ] Write it <!-- id: custom-write -->\n\
+                      ### Week 2: B\n**Mon: C**\n- [ ] One\n- [ ] Two\n- [ ] Three\n\
+                      ## Phase 2: C\n### Week 3: D\n**Mon: E**\n- [ ] Four\n\
+                      ## Milestones\n### Week 1-2\n- [x] **Basics**: done <!-- id: own-milestone -->\n- [ ] **More**: also\n";
+        let (_, parts, counts) = built_with_counts(source, &[]);
+        let data = assembled(&parts);
+        assert!(counts.get("ids").is_none(), "units named wNN go without");
+        assert_eq!(counts["numbers"], serde_json::json!([[1, 3]]));
+        assert_eq!(counts["items"], serde_json::json!([2, 3, 1]));
+        let sizes: Vec<usize> = data["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["weeks"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(counts["phases"], serde_json::json!(sizes));
+        assert_eq!(sizes.iter().sum::<usize>(), 3);
+        assert_eq!(
+            counts["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .sum::<u64>(),
+            data["items"].as_array().unwrap().len() as u64
+        );
+        assert_eq!(
+            counts["checked"],
+            serde_json::json!({"w01-read-guide": "w01"})
+        );
+        assert_eq!(counts["away"], serde_json::json!({"custom-write": "w01"}));
+        let milestones = data["milestones"].as_array().unwrap();
+        assert_eq!(counts["milestones"], milestones.len());
+        assert_eq!(
+            counts["checked_milestones"],
+            serde_json::json!(["own-milestone"])
+        );
+        assert_eq!(
+            counts["away_milestones"].as_object().unwrap().len(),
+            1,
+            "{:?}",
+            milestones
+        );
+        assert_eq!(data["weeks"][0]["blocks"][0]["days"], "Mon");
+        assert_eq!(data["weeks"][0]["blocks"][0]["topic"], "B");
+    }
+
+    #[test]
+    fn the_counts_name_units_not_named_by_their_number() {
+        let source = "# P\n## Part 1: A\n### Day 1-3: A\n**Mon: B**\n- [ ] Read\n### Day 4: B\n- [ ] One\n- [ ] Two\n";
+        let (_, parts, counts) = built_with_counts(source, &[]);
+        let data = assembled(&parts);
+        let weeks = data["weeks"].as_array().unwrap();
+        assert_eq!(
+            counts["ids"],
+            serde_json::json!({"0": weeks[0]["id"], "1": weeks[1]["id"]})
+        );
+        assert_eq!(counts["numbers"], serde_json::json!([[1, 2]]));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     context.insert("units_title", &units_title(unit));
     context.insert("unit_name", unit.name());
     let plan_data =
-        crate::plan_page::applies(roadmap).then(|| crate::plan_page::data_json(roadmap, false));
+        crate::plan_page::applies(roadmap).then(|| crate::plan_page::home_json(roadmap));
     context.insert("plan_data", &plan_data);
     pages.push(generated(
         "overview.md",

@@ -172,6 +172,79 @@ pub(crate) fn data_json(roadmap: &Roadmap, with_items: bool) -> String {
     };
     // Strings, whole numbers and finite hours: serialising cannot fail.
     let json = serde_json::to_string(&data).expect("plan data serialises");
+    script_safe(&json)
+}
+
+/// The home page's plan data (its "This week"): [`data_json`] without
+/// the items when that is small, else [`WeekShapes`]: the schedule needs
+/// only each week's number and its blocks' day names, and theme/plan.js
+/// reads the week of today's name, title and blocks from the roadmap's
+/// data part that holds it (book_data.rs), so the home page of a big book
+/// does not carry every week.
+pub(crate) fn home_json(roadmap: &Roadmap) -> String {
+    let whole = data_json(roadmap, false);
+    if whole.len() <= HOME_WHOLE {
+        return whole;
+    }
+    let mut shapes: Vec<Vec<&str>> = Vec::new();
+    let mut runs: Vec<[u32; 3]> = Vec::new();
+    let mut ids = std::collections::BTreeMap::new();
+    for week in roadmap.weeks() {
+        let days: Vec<&str> = week.blocks.iter().map(|b| b.days.as_str()).collect();
+        let shape = match shapes.iter().position(|s| *s == days) {
+            Some(at) => at,
+            None => {
+                shapes.push(days);
+                shapes.len() - 1
+            }
+        } as u32;
+        match runs.last_mut() {
+            Some(run) if run[2] == shape && run[1].checked_add(1) == Some(week.number) => {
+                run[1] = week.number;
+            }
+            _ => runs.push([week.number, week.number, shape]),
+        }
+        if week.id != format!("w{:02}", week.number) {
+            ids.insert(week.number, week.id.as_str());
+        }
+    }
+    let whole: serde_json::Value = serde_json::from_str(&whole).expect("plan data is JSON");
+    let data = WeekShapes {
+        book: &whole["book"],
+        title: &whole["title"],
+        hours: &whole["hours"],
+        tracks: &whole["tracks"],
+        shapes,
+        runs,
+        ids,
+    };
+    script_safe(&serde_json::to_string(&data).expect("plan data serialises"))
+}
+
+/// Plan data up to this size goes into the home page whole (the shipped
+/// book's is 5 KB).
+const HOME_WHOLE: usize = 16_000;
+
+/// The weeks of a big plan for the home page: the same `book`, `title`,
+/// `hours` and `tracks` as [`PlanData`], the weeks as runs of numbers
+/// with the same day blocks.
+#[derive(Serialize)]
+struct WeekShapes<'a> {
+    book: &'a serde_json::Value,
+    title: &'a serde_json::Value,
+    hours: &'a serde_json::Value,
+    tracks: &'a serde_json::Value,
+    /// The distinct lists of block day names (`Monday-Tuesday`, …).
+    shapes: Vec<Vec<&'a str>>,
+    /// `[first, last, shape]`: weeks `first..=last` have blocks `shapes[shape]`.
+    runs: Vec<[u32; 3]>,
+    /// The weeks whose ID is not `wNN`, by number.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    ids: std::collections::BTreeMap<u32, &'a str>,
+}
+
+/// `json` safe inside a `<script>` element.
+fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

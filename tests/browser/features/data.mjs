@@ -5,7 +5,10 @@
 // its unit's ID names, and counts and ticks as before; another week's page,
 // without that part, marks the finished week in its sidebar; its phase page loads
 // the parts of the phase, of its units and of its milestones and counts them; its home page
-// loads every part and counts the whole book; no console error.
+// counts the whole book from the counts file and the places this browser
+// remembered, loading a few parts only (the unit to continue in, the rows
+// near the screen); in a fresh profile, importing done items of many units
+// counts them, loading only their units' parts; no console error.
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -70,8 +73,9 @@ async function checkParts(ctx, book, base) {
     ctx.fail(book, `a ${WEEKS}-week book should be cut in parts (parts ${outline.parts}, whole ${outline.whole})`);
     return;
   }
-  const files = readdirSync(join(book, 'data'));
-  if (files.length !== outline.parts) ctx.fail(book, `${files.length} files in data/ for ${outline.parts} parts`);
+  const files = readdirSync(join(book, 'data')).filter((n) => /^\d+-/.test(n));
+  if (files.length !== outline.parts) ctx.fail(book, `${files.length} parts in data/ for ${outline.parts}`);
+  if (!readdirSync(join(book, 'data')).includes(`counts-${outline.stamp}.js`)) ctx.fail(book, 'no counts file in data/');
 
   // One browser profile throughout, so what is ticked on the week page is
   // counted on the phase and home pages.
@@ -137,22 +141,54 @@ async function checkParts(ctx, book, base) {
     ctx.fail(url, `with week ${weekId} done, the phase counts "${counts[0]}" (its units: ${counts.slice(1).join(' | ')})`);
   }
 
-  // The home page: every part, the whole book counted.
+  // The home page: a few parts, the whole book counted.
   url = base + 'index.html';
   log.parts = [];
   await ctx.load(page, url);
-  await page.waitForSelector('.roadbook-overall');
-  if (sorted(log.parts).length !== outline.parts) ctx.fail(url, `loaded ${sorted(log.parts).length} of ${outline.parts} parts`);
-  let items = 0;
+  await page.waitForSelector('.roadbook-continue');
+  const all = [];
   for (const name of files) {
     const text = readFileSync(join(book, 'data', name), 'utf8');
     const start = text.search(/\[\d+\] = \{/);
-    items += JSON.parse(text.slice(text.indexOf('{', start), text.lastIndexOf(';'))).items.length;
+    all.push(...JSON.parse(text.slice(text.indexOf('{', start), text.lastIndexOf(';'))).items);
   }
+  const items = all.length;
+  if (sorted(log.parts).length > 3) ctx.fail(url, `the home page loaded ${sorted(log.parts).length} of ${outline.parts} parts`);
   const overall = await page.locator('.roadbook-overall').textContent();
   if (!overall.startsWith(`${count} done, 0 skipped, ${items - count} remaining of ${items} items`)) {
     ctx.fail(url, `the home page counts "${overall}"; the parts hold ${items} items, ${count} ticked`);
   }
+  const row = await page.locator('.roadbook-progress-table tr', { hasText: `Week 17` }).first().textContent();
+  if (!row.includes(`${count}00100 %`)) ctx.fail(url, `the table's row of week 17 reads "${row}"`);
   ctx.expectClean(url, log);
   await context.close();
+
+  // A fresh profile imports done items of many units: counted, with only
+  // the parts of those units loaded.
+  const fresh = await open(ctx, base);
+  await ctx.load(fresh.page, url);
+  await fresh.page.waitForSelector('.roadbook-continue');
+  fresh.log.parts = [];
+  const picked = [];
+  const seenUnits = new Set();
+  for (const item of all) {
+    if (!seenUnits.has(item.week) && !item.checked && seenUnits.size < 12) {
+      seenUnits.add(item.week);
+      picked.push(item.id);
+    }
+  }
+  await fresh.page.setInputFiles('.roadbook-file input[type="file"]', {
+    name: 'done.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(picked)),
+  });
+  await fresh.page.waitForFunction((n) => document.querySelector('.roadbook-overall').textContent.startsWith(`${n} done`), picked.length, { timeout: 10000 })
+    .catch(() => {});
+  const imported = await fresh.page.locator('.roadbook-overall').textContent();
+  if (!imported.startsWith(`${picked.length} done, 0 skipped, ${items - picked.length} remaining of ${items} items`)) {
+    ctx.fail(url, `after importing ${picked.length} done items of ${seenUnits.size} units the home page counts "${imported}"`);
+  }
+  const theirs = sorted([...seenUnits].map((u) => model.partOf(outline, u)));
+  const extra = sorted(fresh.log.parts).filter((n) => !theirs.includes(n));
+  if (extra.length > 2) ctx.fail(url, `the import loaded parts ${JSON.stringify(sorted(fresh.log.parts))}; its units are in ${JSON.stringify(theirs)}`);
+  ctx.expectClean(url, fresh.log);
+  await fresh.context.close();
 }

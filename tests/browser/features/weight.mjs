@@ -5,12 +5,22 @@
 // where Highlight.js's 137 KB load) stays within 400 KB (uncompressed bodies,
 // see ../page-weight.mjs). The phase page, which has a diagram, must load
 // Mermaid: otherwise "no Mermaid" would hold because it never loads at all.
+// The home page of a synthetic book of 100 weeks (../synthetic.mjs; 656 KB
+// when its home page loaded every data part and inlined the whole plan)
+// holds the same limit and loads at most two data parts; with a dated plan
+// its "This week" names the week of today, read from that week's data part
+// (the page carries the weeks' numbers and day names only).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { firstVisit, kb } from '../page-weight.mjs';
+import { serve } from '../serve.mjs';
+import { buildSynthetic } from '../synthetic.mjs';
 
 const LIMIT = 400_000;
+const WEEKS = 100;
+let built = null;
 
 export default {
   name: 'page weight',
@@ -35,5 +45,57 @@ export default {
         }
       });
     }
+    await ctx.step(async () => {
+      built ??= buildSynthetic(ctx, 'synthetic weight book', { weeks: WEEKS });
+      if (!built) return;
+      let base;
+      let server = null;
+      if (ctx.mode === 'file') base = pathToFileURL(built + '/').href;
+      else ({ server, base } = await serve(built, '/roadbook/'));
+      try {
+        const url = base + 'index.html';
+        const visit = await firstVisit(ctx.browser, url);
+        const parts = visit.urls.filter((u) => /\/data\/\d+-[0-9a-f]+\.js$/.test(u));
+        console.log(`  home page of ${WEEKS} weeks: ${visit.requests} requests, ${kb(visit.bytes)}, ${parts.length} data parts`);
+        if (visit.bytes > LIMIT) {
+          const largest = visit.largest.slice(0, 3).map((r) => `${r.url.split('/').pop()} ${kb(r.bytes)}`).join(', ');
+          ctx.fail(url, `first visit of a ${WEEKS}-week book's home page is ${kb(visit.bytes)}, over ${kb(LIMIT)} (largest: ${largest})`);
+        }
+        if (parts.length > 2) ctx.fail(url, `a fresh visit of the home page loads ${parts.length} data parts`);
+        for (const failed of visit.failed) ctx.fail(url, `request failed: ${failed}`);
+        await thisWeek(ctx, built, base);
+      } finally {
+        if (server) server.close();
+      }
+    });
   },
 };
+
+async function thisWeek(ctx, book, base) {
+  const url = base + 'index.html';
+  const html = readFileSync(join(book, 'index.html'), 'utf8');
+  const data = JSON.parse(html.match(/id="roadbook-plan-week-data">([^<]*)</)[1]);
+  if (!data.runs) ctx.fail(url, `the home page of ${WEEKS} weeks carries the whole plan (${kb(JSON.stringify(data).length)})`);
+  const week3 = readFileSync(join(book, 'weeks', 'week-03.html'), 'utf8').match(/<h1[^>]*>([^<]*)</)[1];
+  const { context, page, log } = await ctx.openPage(base);
+  try {
+    await ctx.load(page, url);
+    // Started 15 days ago: today is in week 3.
+    await page.evaluate(() => {
+      const d = new Date();
+      d.setDate(d.getDate() - 15);
+      const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      window.roadbookStore.set('plan', { track: null, start: iso });
+    });
+    await ctx.load(page, url);
+    await page.waitForSelector('[data-plan-this-week] strong a', { timeout: 10000 }).catch(() => {});
+    const text = await page.textContent('[data-plan-this-week]');
+    const href = await page.getAttribute('[data-plan-this-week] strong a', 'href').catch(() => null);
+    if (href !== 'weeks/week-03.html' || !text.includes('Day 16 of') || !text.includes('today:')) {
+      ctx.fail(url, `"This week" of a plan started 15 days ago links ${href} and says: ${text.trim()} (week 3: ${week3})`);
+    }
+    ctx.expectClean(url, log);
+  } finally {
+    await context.close();
+  }
+}
