@@ -118,6 +118,9 @@ pub(crate) fn generate(roadmap: &Roadmap, config: &Config, inputs: &Inputs) -> R
     let unit = roadmap.weeks().next().map_or(UnitKind::Week, |w| w.unit);
     context.insert("units_title", &units_title(unit));
     context.insert("unit_name", unit.name());
+    let units = roadmap.weeks().count();
+    context.insert("glance_table", &(units <= GLANCE_MAX_UNITS));
+    context.insert("unit_count", &units);
     let plan_data =
         crate::plan_page::applies(roadmap).then(|| crate::plan_page::home_json(roadmap));
     context.insert("plan_data", &plan_data);
@@ -373,6 +376,12 @@ pub(crate) fn unit_path(week: &roadmap::Week) -> String {
 }
 
 /// The plural, capitalised, as a heading (`Weeks`, `Days`).
+/// The most units the home page's "plan at a glance" table lists one by
+/// one (four years of weeks). A bigger plan gets a sentence instead: its
+/// table would be most of the home page's weight (475 KB at 3,000 weeks)
+/// and repeat the sidebar and the progress table, which list every unit.
+const GLANCE_MAX_UNITS: usize = 208;
+
 fn units_title(unit: UnitKind) -> String {
     let name = unit.name();
     format!("{}{}s", name[..1].to_uppercase(), &name[1..])
@@ -450,6 +459,39 @@ mod tests {
                 "notes/further-reading.md",
                 "exercises/index.md"
             ]
+        );
+    }
+
+    #[test]
+    fn a_plan_too_long_to_list_gets_a_sentence_in_place_of_the_glance_table() {
+        let plan = |weeks: usize| {
+            let mut text = String::from("# Long Plan\n\n## Schedule\n\n");
+            for n in 1..=weeks {
+                text.push_str(&format!(
+                    "### Week {n}: Topic {n}\n**Focus**: focus {n}\n\n**Day 1-2: Study**\n- [ ] Study topic number {n}\n\n"
+                ));
+            }
+            text
+        };
+        let long = render(&plan(GLANCE_MAX_UNITS + 1), &[]);
+        let overview = markdown(find(&long, "overview.md"));
+        assert!(
+            overview.contains(&format!(
+                "{} weeks, too many to list here",
+                GLANCE_MAX_UNITS + 1
+            )),
+            "{overview}"
+        );
+        assert!(
+            !overview.contains("[Week 2](weeks/week-02.md)"),
+            "no table row"
+        );
+        let short = render(&plan(GLANCE_MAX_UNITS), &[]);
+        let overview = markdown(find(&short, "overview.md"));
+        assert!(!overview.contains("too many to list here"));
+        assert!(
+            overview.contains("[Week 2](weeks/week-02.md)"),
+            "{overview}"
         );
     }
 
