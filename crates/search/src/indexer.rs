@@ -538,17 +538,27 @@ fn code_records(sources: &Sources) -> Result<(Vec<Record>, Vec<String>)> {
             .map(|e| e.into_path())
             .collect();
         files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let module = module_path(dir, &file, &crate_name);
-            let source = relative(&sources.root, &file);
-            match scan_file(&text, &module, &source) {
-                Ok(items) => records.extend(items),
-                Err(err) => {
+        // syn is most of this; the files are parsed on every core (each
+        // worker keeps the spans of what it parsed, so the error's line is
+        // read there) and taken in order.
+        use rayon::prelude::*;
+        let scanned: Vec<Result<Vec<Record>, String>> = files
+            .par_iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let module = module_path(dir, file, &crate_name);
+                let source = relative(&sources.root, file);
+                Ok(scan_file(&text, &module, &source).map_err(|err| {
                     let line = err.span().start().line;
-                    warnings.push(format!("{source}:{line}: not indexed: {err}"));
-                }
+                    format!("{source}:{line}: not indexed: {err}")
+                }))
+            })
+            .collect::<Result<_>>()?;
+        for result in scanned {
+            match result {
+                Ok(items) => records.extend(items),
+                Err(warning) => warnings.push(warning),
             }
         }
     }
