@@ -125,34 +125,3 @@ fn a_theme_that_reads_the_chapter_list_keeps_it() {
         );
     }
 }
-
-/// A chapter that fails to render (here one at the reserved `print.md`, among
-/// more chapters than the workers hold at once) fails the whole build with
-/// that chapter's error, from whichever worker rendered it.
-#[test]
-fn a_chapter_failing_on_a_worker_fails_the_build_with_its_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Many pages\"\n").unwrap();
-    let mut summary = String::from("# Summary\n\n");
-    for i in 0..60 {
-        let name = if i == 41 {
-            "print".to_owned()
-        } else {
-            format!("page-{i}")
-        };
-        summary.push_str(&format!("- [Page {i}]({name}.md)\n"));
-        std::fs::write(root.join(format!("src/{name}.md")), format!("# Page {i}\n")).unwrap();
-    }
-    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
-    let err = mdbook_driver::MDBook::load(root)
-        .unwrap()
-        .build()
-        .unwrap_err();
-    let chain = format!("{err:#}");
-    assert!(
-        chain.contains("print.md is reserved for internal use"),
-        "{chain}"
-    );
-}

@@ -32,87 +32,10 @@ impl HtmlHandlebars {
         chapter_tree: &ChapterTree<'_>,
         prev_ch: Option<&Chapter>,
         next_ch: Option<&Chapter>,
-        ctx: RenderChapterContext<'_>,
-    ) -> Result<()> {
-        let mut content = String::new();
-        serialize(&chapter_tree.tree, &mut content);
-        self.render_page(chapter_tree.chapter, content, prev_ch, next_ch, ctx)
-    }
-
-    /// Renders the chapters on every core: this thread serializes each
-    /// chapter's tree (its nodes are not `Send`) and hands the HTML to
-    /// workers, which render the page template and write the file. The
-    /// pages are the same as rendered one by one; of several failing
-    /// chapters, the first one's error is returned.
-    /// (Patch carried by roadbook: vendor/mdbook-html/PATCH.md.)
-    fn render_chapters_in_parallel(
-        &self,
-        chapter_trees: &[ChapterTree<'_>],
-        handlebars: &Handlebars<'_>,
-        data: &serde_json::Map<String, serde_json::Value>,
-        ctx: &RenderContext,
-        html_config: &HtmlConfig,
-    ) -> Result<()> {
-        let chapters: Vec<&Chapter> = chapter_trees.iter().map(|tree| tree.chapter).collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, 8)
-            .min(chapters.len().max(1));
-        let (send, receive) = std::sync::mpsc::sync_channel::<(usize, String)>(workers * 4);
-        let receive = std::sync::Mutex::new(receive);
-        let first_error: std::sync::Mutex<Option<(usize, anyhow::Error)>> =
-            std::sync::Mutex::new(None);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let job = receive.lock().expect("no worker panics holding it").recv();
-                        let Ok((i, content)) = job else { return };
-                        let previous = (i != 0).then(|| chapters[i - 1]);
-                        let next = (i != chapters.len() - 1).then(|| chapters[i + 1]);
-                        let page_ctx = RenderChapterContext {
-                            handlebars,
-                            destination: ctx.destination.to_path_buf(),
-                            data: data.clone(),
-                            book_config: ctx.config.book.clone(),
-                            html_config: html_config.clone(),
-                            chapter_titles: &ctx.chapter_titles,
-                        };
-                        if let Err(err) =
-                            self.render_page(chapters[i], content, previous, next, page_ctx)
-                        {
-                            let mut first = first_error.lock().expect("no worker panics holding it");
-                            if first.as_ref().is_none_or(|(at, _)| i < *at) {
-                                *first = Some((i, err));
-                            }
-                        }
-                    }
-                });
-            }
-            for (i, chapter_tree) in chapter_trees.iter().enumerate() {
-                let mut content = String::new();
-                serialize(&chapter_tree.tree, &mut content);
-                if send.send((i, content)).is_err() {
-                    break;
-                }
-            }
-            drop(send);
-        });
-        match first_error.into_inner().expect("every worker has finished") {
-            Some((_, err)) => Err(err),
-            None => Ok(()),
-        }
-    }
-
-    fn render_page(
-        &self,
-        ch: &Chapter,
-        content: String,
-        prev_ch: Option<&Chapter>,
-        next_ch: Option<&Chapter>,
         mut ctx: RenderChapterContext<'_>,
     ) -> Result<()> {
         // FIXME: This should be made DRY-er and rely less on mutable state
+        let ch = chapter_tree.chapter;
 
         let path = ch.path.as_ref().unwrap();
         // "print.html" is used for the print page.
@@ -133,6 +56,9 @@ impl HtmlHandlebars {
             ctx.data
                 .insert("git_repository_edit_url".to_owned(), json!(edit_url));
         }
+
+        let mut content = String::new();
+        serialize(&chapter_tree.tree, &mut content);
 
         let ctx_path = path
             .to_str()
@@ -501,22 +427,18 @@ impl Renderer for HtmlHandlebars {
         } else {
             data.remove("chapters")
         };
-        if keeps_chapter_data() {
-            for (i, chapter_tree) in chapter_trees.iter().enumerate() {
-                let previous = (i != 0).then(|| chapter_trees[i - 1].chapter);
-                let next = (i != chapter_trees.len() - 1).then(|| chapter_trees[i + 1].chapter);
-                let ctx = RenderChapterContext {
-                    handlebars: &handlebars,
-                    destination: destination.to_path_buf(),
-                    data: data.clone(),
-                    book_config: book_config.clone(),
-                    html_config: html_config.clone(),
-                    chapter_titles: &ctx.chapter_titles,
-                };
-                self.render_chapter(chapter_tree, previous, next, ctx)?;
-            }
-        } else {
-            self.render_chapters_in_parallel(&chapter_trees, &handlebars, &data, ctx, &html_config)?;
+        for (i, chapter_tree) in chapter_trees.iter().enumerate() {
+            let previous = (i != 0).then(|| chapter_trees[i - 1].chapter);
+            let next = (i != chapter_trees.len() - 1).then(|| chapter_trees[i + 1].chapter);
+            let ctx = RenderChapterContext {
+                handlebars: &handlebars,
+                destination: destination.to_path_buf(),
+                data: data.clone(),
+                book_config: book_config.clone(),
+                html_config: html_config.clone(),
+                chapter_titles: &ctx.chapter_titles,
+            };
+            self.render_chapter(chapter_tree, previous, next, ctx)?;
         }
         if let Some(chapters) = chapters {
             data.insert("chapters".to_owned(), chapters);
@@ -548,9 +470,8 @@ impl Renderer for HtmlHandlebars {
     }
 }
 
-/// Whether the chapter loop keeps the full chapter list in every page's data
-/// and renders the chapters one by one on this thread, as mdBook 0.5.4 did:
-/// `MDBOOK_HTML_FULL_CHAPTER_DATA=1`, for tests that
+/// Whether the chapter loop keeps the full chapter list in every page's data,
+/// as mdBook 0.5.4 did: `MDBOOK_HTML_FULL_CHAPTER_DATA=1`, for tests that
 /// compare the patched output with the original (roadbook's
 /// `linear_page_stage` tests). Not part of the upstream proposal.
 fn keeps_chapter_data() -> bool {
