@@ -8,6 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { serve } from './serve.mjs';
 
 /** The roadbook binary to build with, or null. */
 export function roadbookBinary(root) {
@@ -51,4 +54,21 @@ export function buildSynthetic(ctx, where, { weeks, toml = '', env = {} }) {
     return null;
   }
   return join(dir, 'book');
+}
+
+/**
+ * Calls `fn(base)` with the base URL of the built synthetic `book`, opened
+ * as the check opens the shipped book in its mode: from `file://`, or
+ * through a local server under /roadbook/ (closed afterwards).
+ */
+export async function openSynthetic(ctx, book, fn) {
+  let base;
+  let server = null;
+  if (ctx.mode === 'file') base = pathToFileURL(book + '/').href;
+  else ({ server, base } = await serve(book, '/roadbook/'));
+  try {
+    await fn(base);
+  } finally {
+    if (server) server.close();
+  }
 }

@@ -12,10 +12,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-import { serve } from '../serve.mjs';
-import { buildSynthetic } from '../synthetic.mjs';
+import { buildSynthetic, openSynthetic } from '../synthetic.mjs';
 
 const require = createRequire(import.meta.url);
 const WEEKS = 40;
@@ -28,15 +26,9 @@ export default {
     await ctx.step(async () => {
       built ??= buildSynthetic(ctx, 'synthetic data book', { weeks: WEEKS });
       if (!built) return;
-      let base;
-      let server = null;
-      if (ctx.mode === 'file') base = pathToFileURL(built + '/').href;
-      else ({ server, base } = await serve(built, '/roadbook/'));
-      try {
+      await openSynthetic(ctx, built, async (base) => {
         await checkParts(ctx, built, base);
-      } finally {
-        if (server) server.close();
-      }
+      });
     });
   },
 };

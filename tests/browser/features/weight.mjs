@@ -15,11 +15,9 @@
 // (the page carries the weeks' numbers and day names only).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { firstVisit, kb } from '../page-weight.mjs';
-import { serve } from '../serve.mjs';
-import { buildSynthetic } from '../synthetic.mjs';
+import { buildSynthetic, openSynthetic } from '../synthetic.mjs';
 
 const LIMIT = 400_000;
 const HIGHLIGHTER_LIMIT = 40_000;
@@ -55,11 +53,7 @@ export default {
     await ctx.step(async () => {
       built ??= buildSynthetic(ctx, 'synthetic weight book', { weeks: WEEKS });
       if (!built) return;
-      let base;
-      let server = null;
-      if (ctx.mode === 'file') base = pathToFileURL(built + '/').href;
-      else ({ server, base } = await serve(built, '/roadbook/'));
-      try {
+      await openSynthetic(ctx, built, async (base) => {
         const url = base + 'index.html';
         const visit = await firstVisit(ctx.browser, url);
         const parts = visit.urls.filter((u) => /\/data\/\d+-[0-9a-f]+\.js$/.test(u));
@@ -71,9 +65,7 @@ export default {
         if (parts.length > 2) ctx.fail(url, `a fresh visit of the home page loads ${parts.length} data parts`);
         for (const failed of visit.failed) ctx.fail(url, `request failed: ${failed}`);
         await thisWeek(ctx, built, base);
-      } finally {
-        if (server) server.close();
-      }
+      });
     });
   },
 };
